@@ -1,0 +1,51 @@
+"""Command line: ``python -m helpers <command>``.
+
+    doctor                  check the environment (lesson 0)
+    build-exercises [--check]  write exercises/ from solutions/, or check they match
+    build-readme [--check]     write the README's course map, or check it matches
+    make-examples [--check]    write the example MIDI files in data/examples/
+"""
+
+import argparse
+import sys
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m helpers", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("doctor", help="check the environment")
+    for name in ("build-exercises", "build-readme", "make-examples"):
+        sub = commands.add_parser(name)
+        sub.add_argument("--check", action="store_true", help="only report what is out of date")
+    args = parser.parse_args(argv)
+
+    if args.command == "doctor":
+        from helpers.doctor import doctor
+        return 0 if doctor() else 1
+    if args.command == "build-exercises":
+        from helpers.exercises import build_exercises
+        return _report(build_exercises(check=args.check), "exercises/", args.check)
+    if args.command == "build-readme":
+        from helpers.course import build_readme
+        fresh = build_readme(check=args.check)
+        return _report([] if fresh else ["README.md course map"], "README.md", args.check)
+    if args.command == "make-examples":
+        from helpers.examples import write_examples
+        return _report(write_examples(check=args.check), "data/examples/", args.check)
+    return 2
+
+
+def _report(problems, what, check):
+    for problem in problems:
+        print(f"  {problem}", file=sys.stderr)
+    if problems:
+        hint = " (run the same command without --check)" if check else ""
+        print(f"{what}: {len(problems)} problem(s){hint}", file=sys.stderr)
+        return 1
+    print(f"{what}: up to date" if check else f"{what}: written")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

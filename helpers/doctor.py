@@ -1,0 +1,119 @@
+"""The environment check: ``python -m helpers doctor`` or ``doctor()`` in a notebook.
+
+It reports Python, torch and the device it will use (CUDA, MPS or CPU), the
+music libraries, the audio backend that will play, and the course's data,
+and for every problem prints the exact command that fixes it. Lesson 0 runs
+it first thing.
+"""
+
+import importlib.metadata
+import sys
+from dataclasses import dataclass
+
+from helpers.paths import EXAMPLES_DIR, cache_dir
+
+
+@dataclass
+class Finding:
+    name: str
+    ok: bool
+    detail: str
+    fix: str = ""      # the command that fixes a problem; empty when ok
+
+
+def _in_colab():
+    return "google.colab" in sys.modules
+
+
+def pip_command(package):
+    """The install command that fits where the learner is (Colab or local)."""
+    return f"%pip install {package}" if _in_colab() else f"python -m pip install {package}"
+
+
+def _version(dist):
+    try:
+        return importlib.metadata.version(dist)
+    except importlib.metadata.PackageNotFoundError:
+        return None
+
+
+def check_python():
+    ok = sys.version_info >= (3, 10)
+    fix = "" if ok else "conda env create -f environment.yml  (gives Python 3.11)"
+    return Finding("Python", ok, sys.version.split()[0], fix)
+
+
+def check_torch():
+    try:
+        import torch
+    except ImportError:
+        return Finding("torch", False, "not installed", pip_command("torch==2.13.0"))
+    if torch.cuda.is_available():
+        device = f"CUDA ({torch.cuda.get_device_name(0)})"
+    elif getattr(torch.backends, "mps", None) and torch.backends.mps.is_available():
+        device = "MPS (Apple GPU)"
+    else:
+        device = "CPU (fine for this course; a GPU only trains faster)"
+    return Finding("torch", True, f"{torch.__version__}, device: {device}")
+
+
+def check_package(name, dist, purpose):
+    version = _version(dist)
+    if version is None:
+        return Finding(name, False, f"not installed ({purpose})", pip_command(dist))
+    return Finding(name, True, f"{version} ({purpose})")
+
+
+def check_playback():
+    from helpers.playback import available_backends
+
+    backends = available_backends()
+    usable = [name for name, ok, _ in backends if ok]
+    if not usable:
+        reasons = "; ".join(f"{name}: {reason}" for name, _, reason in backends)
+        return Finding("audio playback", False, f"no backend can play ({reasons})",
+                       pip_command("midirenderer"))
+    others = ", ".join(f"{name} ({reason})" for name, ok, reason in backends if not ok)
+    detail = f"plays with {usable[0]}" + (f"; unavailable: {others}" if others else "")
+    return Finding("audio playback", True, detail)
+
+
+def check_examples():
+    found = sorted(EXAMPLES_DIR.glob("*.mid"))
+    if not found:
+        return Finding("example MIDI files", False, f"none in {EXAMPLES_DIR}",
+                       "python -m helpers make-examples")
+    return Finding("example MIDI files", True, f"{len(found)} in {EXAMPLES_DIR}")
+
+
+def check_cache():
+    folder = cache_dir()
+    built = folder.exists() and any(folder.iterdir())
+    detail = f"built in {folder}" if built else (
+        f"not built yet ({folder}); lessons 0 and 1 do not need it")
+    return Finding("data cache", True, detail)
+
+
+def diagnose():
+    """Run every check and return the findings (used by tests and by :func:`doctor`)."""
+    return [
+        check_python(), check_torch(),
+        check_package("note-seq", "note-seq", "the NoteSequence representation"),
+        check_package("music21", "music21", "the folk and chorale corpus"),
+        check_package("pretty_midi", "pretty_midi", "MIDI files and the SoundFont"),
+        check_package("symusic", "symusic", "fast ABC and MIDI parsing"),
+        check_playback(), check_examples(), check_cache(),
+    ]
+
+
+def doctor():
+    """Print the environment report; return True when nothing needs fixing."""
+    findings = diagnose()
+    for f in findings:
+        print(f"{'✅' if f.ok else '❌'} {f.name}: {f.detail}")
+        if not f.ok:
+            print(f"   fix: {f.fix}")
+    problems = sum(not f.ok for f in findings)
+    print("All good: the course is ready." if not problems else
+          f"{problems} problem(s): run the fix command(s) above, then run this check again.")
+    return problems == 0

@@ -1,0 +1,149 @@
+"""Music basics on NoteSequences: pitch names, beats and seconds, and edits.
+
+These are the reference versions of what lesson 1 ("MIDI and notes") asks
+learners to write: the checks in ``helpers.check`` compare a learner's answer
+with them. Every edit returns a new sequence and leaves its input unchanged.
+"""
+
+import copy
+
+from helpers.notes import add_note, new_sequence
+
+PITCH_CLASSES = ["C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B"]
+_LETTERS = {"C": 0, "D": 2, "E": 4, "F": 5, "G": 7, "A": 9, "B": 11}
+
+
+def pitch_name(pitch):
+    """MIDI pitch number to name, with middle C (60) as "C4": 61 -> "C#4", 21 -> "A0"."""
+    if not 0 <= pitch <= 127:
+        raise ValueError(f"a MIDI pitch is 0..127, not {pitch}")
+    return f"{PITCH_CLASSES[pitch % 12]}{pitch // 12 - 1}"
+
+
+def pitch_number(name):
+    """Note name to MIDI number: "C4" -> 60, "Bb3" -> 58, "F#5" -> 78, "C-1" -> 0."""
+    text = name.strip()
+    letter, rest = text[:1].upper(), text[1:]
+    if letter not in _LETTERS:
+        raise ValueError(f"{name!r} does not start with a note letter A-G")
+    shift = 0
+    while rest[:1] in ("#", "b"):
+        shift += 1 if rest[0] == "#" else -1
+        rest = rest[1:]
+    try:
+        octave = int(rest)
+    except ValueError:
+        raise ValueError(f"{name!r} does not end with an octave number, e.g. 'C4'") from None
+    pitch = 12 * (octave + 1) + _LETTERS[letter] + shift
+    if not 0 <= pitch <= 127:
+        raise ValueError(f"{name!r} is outside the MIDI range 0..127")
+    return pitch
+
+
+def seconds_to_beats(seconds, qpm):
+    """Seconds to beats (quarter notes) at a tempo of ``qpm`` quarter notes per minute."""
+    return seconds * qpm / 60.0
+
+
+def beats_to_seconds(beats, qpm):
+    """Beats (quarter notes) to seconds at ``qpm`` quarter notes per minute."""
+    return beats * 60.0 / qpm
+
+
+def tempo(seq):
+    """The sequence's first tempo in quarter notes per minute (120 if it has none)."""
+    return seq.tempos[0].qpm if len(seq.tempos) else 120.0
+
+
+def melody(pitches, beats=1.0, qpm=120.0, velocity=80, program=0):
+    """Build a one-voice melody: one note per pitch, ``None`` for a rest.
+
+    ``beats`` is one length for every note or a list with one length each.
+    Lesson 1 writes this function from scratch.
+    """
+    lengths = [beats] * len(pitches) if isinstance(beats, (int, float)) else list(beats)
+    if len(lengths) != len(pitches):
+        raise ValueError(f"{len(pitches)} pitches but {len(lengths)} lengths")
+    seq = new_sequence(qpm=qpm)
+    time = 0.0
+    for pitch, length in zip(pitches, lengths):
+        duration = beats_to_seconds(length, qpm)
+        if pitch is not None:
+            add_note(seq, pitch, time, time + duration, velocity=velocity, program=program)
+        time += duration
+    seq.total_time = time
+    return seq
+
+
+def transpose(seq, semitones):
+    """Shift every pitched note by ``semitones``; drum notes stay where they are.
+
+    Raises ValueError if a note would leave the MIDI range 0..127.
+    """
+    out = copy.deepcopy(seq)
+    for note in out.notes:
+        if note.is_drum:
+            continue
+        new = note.pitch + semitones
+        if not 0 <= new <= 127:
+            raise ValueError(f"pitch {note.pitch} + {semitones} = {new} is outside 0..127")
+        note.pitch = new
+    return out
+
+
+def stretch(seq, factor):
+    """Make a piece ``factor`` times longer (factor 2 = half as fast).
+
+    Every time (notes, tempos, time signatures, total) is multiplied by
+    ``factor`` and every tempo divided by it, so the beats stay the same.
+    """
+    if factor <= 0:
+        raise ValueError(f"factor must be positive, not {factor}")
+    out = copy.deepcopy(seq)
+    for note in out.notes:
+        note.start_time *= factor
+        note.end_time *= factor
+    for event in list(out.tempos) + list(out.time_signatures) + list(out.key_signatures):
+        event.time *= factor
+    for event in out.tempos:
+        event.qpm /= factor
+    out.total_time *= factor
+    return out
+
+
+def set_tempo(seq, qpm):
+    """Play a (single-tempo) piece at a new tempo: ``stretch`` by old / new tempo."""
+    return stretch(seq, tempo(seq) / qpm)
+
+
+def quantize(seq, steps_per_quarter=4):
+    """Snap note starts and ends to a grid of ``steps_per_quarter`` steps per beat.
+
+    Uses the first tempo. A note never shrinks to nothing: it keeps at least one
+    step. Lesson 1 uses a 16th-note grid (4 steps per quarter).
+    """
+    step = beats_to_seconds(1.0, tempo(seq)) / steps_per_quarter
+    out = copy.deepcopy(seq)
+    for note in out.notes:
+        start = round(note.start_time / step)
+        end = max(round(note.end_time / step), start + 1)
+        note.start_time, note.end_time = start * step, end * step
+    out.total_time = max([out.total_time] + [n.end_time for n in out.notes])
+    return out
+
+
+def summary(seq):
+    """A dict that describes a piece: notes, length, tempo, meter, instruments."""
+    programs = sorted({(n.instrument, n.program, n.is_drum) for n in seq.notes})
+    meter = (f"{seq.time_signatures[0].numerator}/{seq.time_signatures[0].denominator}"
+             if len(seq.time_signatures) else "unknown")
+    return {
+        "notes": len(seq.notes),
+        "seconds": round(seq.total_time, 2),
+        "qpm": round(tempo(seq), 2),
+        "meter": meter,
+        "tracks": len(programs),
+        "drums": any(is_drum for _, _, is_drum in programs),
+        "lowest": pitch_name(min(n.pitch for n in seq.notes)) if seq.notes else None,
+        "highest": pitch_name(max(n.pitch for n in seq.notes)) if seq.notes else None,
+    }

@@ -1,0 +1,40 @@
+"""Where the course's files are: shipped examples, the data cache, outputs.
+
+The example MIDI files live in the repository's ``data/`` folder next to this
+package (the package is installed in editable mode, locally and in Colab).
+Lesson 0 loads its first piece with :func:`example`.
+"""
+
+import os
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = REPO_ROOT / "data"
+EXAMPLES_DIR = DATA_DIR / "examples"
+
+
+def example(name):
+    """Path of a shipped example file, e.g. ``example("twinkle.mid")``."""
+    path = EXAMPLES_DIR / name
+    if not path.exists():
+        known = ", ".join(sorted(p.name for p in EXAMPLES_DIR.glob("*"))) or "none"
+        raise FileNotFoundError(f"No example called {name!r}; the examples are: {known}")
+    return path
+
+
+def cache_dir():
+    """The folder for built data (corpus tables, token files).
+
+    ``COURSE_CACHE`` overrides it; the default is ``.cache/`` in the
+    repository, which git ignores.
+    """
+    return Path(os.environ.get("COURSE_CACHE", REPO_ROOT / ".cache"))
+
+
+def quick_mode():
+    """True when ``COURSE_QUICK`` is set to 1: training notebooks shrink to seconds.
+
+    Quick mode changes sizes (steps, epochs, data), never the code path. The
+    tests set it; learners leave it unset.
+    """
+    return os.environ.get("COURSE_QUICK", "0") not in ("", "0", "false", "False")

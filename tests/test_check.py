@@ -1,0 +1,131 @@
+"""Every check accepts the right answer, rejects wrong ones with a hint, and never crashes.
+
+For each exercise id: the reference answer passes, at least two wrong answers
+are rejected with status "wrong", the exercise stub gives "not done", and an
+answer of the wrong type gives a hint rather than a traceback.
+"""
+
+import copy
+
+import pytest
+
+from helpers import music
+from helpers.check import CHECKS, check, run_check
+
+
+def stub(*args, **kwargs):
+    raise NotImplementedError("Exercise 1: write it")
+
+
+def _transpose_in_place(seq, s):
+    for n in seq.notes:
+        if not n.is_drum:
+            n.pitch += s
+    return seq
+
+
+def _transpose_drums_too(seq, s):
+    out = copy.deepcopy(seq)
+    for n in out.notes:
+        n.pitch += s
+    return out
+
+
+def _stretch_without_tempo(seq, f):
+    out = copy.deepcopy(seq)
+    for n in out.notes:
+        n.start_time *= f
+        n.end_time *= f
+    out.total_time *= f
+    return out
+
+
+def _count_one_track(seq):
+    return len([n for n in seq.notes if n.instrument == 0])
+
+
+def _range_with_drums(seq):
+    pitches = [n.pitch for n in seq.notes]
+    return (min(pitches), max(pitches))
+
+
+RIGHT = {
+    "start-count-notes": lambda seq: len(seq.notes),
+    "start-pitch-range": lambda seq: (min(n.pitch for n in seq.notes if not n.is_drum),
+                                      max(n.pitch for n in seq.notes if not n.is_drum)),
+    "midi-pitch-name": music.pitch_name,
+    "midi-seconds-to-beats": music.seconds_to_beats,
+    "midi-melody": lambda pitches, qpm: music.melody(pitches, 1.0, qpm=qpm),
+    "midi-transpose": music.transpose,
+    "midi-stretch": music.stretch,
+    "midi-snap": lambda s, qpm, k: round(s / (60 / qpm / k)) * (60 / qpm / k),
+}
+
+WRONG = {
+    "start-count-notes": [lambda seq: len({n.pitch for n in seq.notes}), _count_one_track,
+                          lambda seq: float(len(seq.notes))],
+    "start-pitch-range": [_range_with_drums, lambda seq: [40, 72],
+                          lambda seq: ("E2", "C5")],
+    "midi-pitch-name": [lambda p: f"C{p // 12}", lambda p: ["C", "D"][p % 2] + "4", lambda p: p],
+    "midi-seconds-to-beats": [lambda s, q: s * 60 / q, lambda s, q: s * q, lambda s, q: "2"],
+    "midi-melody": [lambda p, q: music.melody(p, 0.5, qpm=q), lambda p, q: music.melody(p, 1.0, qpm=120),
+                    lambda p, q: list(p)],
+    "midi-transpose": [_transpose_in_place, _transpose_drums_too, lambda seq, s: music.transpose(seq, -s)],
+    "midi-stretch": [_stretch_without_tempo, lambda seq, f: music.stretch(seq, 1 / f),
+                     lambda seq, f: None],
+    "midi-snap": [lambda s, q, k: int(s / (60 / q / k)) * (60 / q / k),
+                  lambda s, q, k: round(s / (60 / q * k)) * (60 / q * k), lambda s, q, k: s],
+}
+
+
+def test_every_registered_check_is_tested_here():
+    assert set(CHECKS) == set(RIGHT) == set(WRONG)
+
+
+@pytest.mark.parametrize("exercise", sorted(RIGHT))
+def test_right_answer_passes(exercise):
+    result = run_check(exercise, RIGHT[exercise])
+    assert result.passed, result.message
+
+
+@pytest.mark.parametrize("exercise,index", [(e, i) for e in sorted(WRONG) for i in range(len(WRONG[e]))])
+def test_wrong_answer_is_rejected_with_a_hint(exercise, index):
+    result = run_check(exercise, WRONG[exercise][index])
+    assert result.status == "wrong", result.message
+    assert "Traceback" not in result.message and len(result.message) > 20
+
+
+@pytest.mark.parametrize("exercise", sorted(RIGHT))
+def test_stub_is_not_done_yet(exercise):
+    result = run_check(exercise, stub)
+    assert result.status == "not done"
+    assert "Exercise 1" in result.message
+
+
+@pytest.mark.parametrize("exercise", sorted(RIGHT))
+@pytest.mark.parametrize("answer", [5, "pitch_name", None])
+def test_answer_of_the_wrong_type_gets_a_hint(exercise, answer):
+    result = run_check(exercise, answer)
+    assert result.status == "wrong"
+    assert "Pass the function itself" in result.message
+
+
+def test_an_answer_that_crashes_is_reported_as_the_learners_error():
+    result = run_check("midi-pitch-name", lambda p: 1 / 0)
+    assert result.status == "wrong" and "ZeroDivisionError" in result.message
+
+
+def test_a_bug_in_a_checker_is_not_blamed_on_the_learner(monkeypatch):
+    monkeypatch.setitem(CHECKS, "midi-pitch-name", lambda answer: {}["boom"])
+    result = run_check("midi-pitch-name", music.pitch_name)
+    assert result.status == "checker error" and "may be right" in result.message
+
+
+def test_unknown_exercise_suggests_close_names():
+    result = run_check("midi-tranpose", music.transpose)
+    assert result.status == "unknown" and "midi-transpose" in result.message
+
+
+def test_check_prints_one_line_verdict(capsys):
+    assert check("midi-pitch-name", music.pitch_name) is None
+    assert capsys.readouterr().out.startswith("✅ midi-pitch-name")

@@ -1,0 +1,45 @@
+"""The environment check reports every part and a fix command for each problem."""
+
+import subprocess
+import sys
+
+from helpers import doctor
+
+
+def test_diagnose_covers_the_parts_the_course_needs():
+    names = [f.name for f in doctor.diagnose()]
+    for part in ("Python", "torch", "note-seq", "music21", "audio playback", "data cache"):
+        assert part in names
+    torch = next(f for f in doctor.diagnose() if f.name == "torch")
+    assert "device: CPU" in torch.detail or "CUDA" in torch.detail or "MPS" in torch.detail
+
+
+def test_everything_is_fine_here(capsys):
+    assert doctor.doctor() is True
+    out = capsys.readouterr().out
+    assert "All good" in out and "❌" not in out
+
+
+def test_a_missing_package_comes_with_its_install_command():
+    finding = doctor.check_package("imaginary", "surely-not-installed-pkg", "testing")
+    assert not finding.ok and finding.fix == "python -m pip install surely-not-installed-pkg"
+
+
+def test_no_playback_backend_is_a_problem_with_a_fix(monkeypatch):
+    import helpers.playback
+
+    monkeypatch.setattr(helpers.playback, "available_backends",
+                        lambda: [("numpy", False, "broken for the test")])
+    finding = doctor.check_playback()
+    assert not finding.ok and "broken for the test" in finding.detail and finding.fix
+
+
+def test_problems_print_their_fix(monkeypatch, capsys):
+    monkeypatch.setattr(doctor, "diagnose", lambda: [doctor.Finding("torch", False, "missing", "pip install torch")])
+    assert doctor.doctor() is False
+    assert "fix: pip install torch" in capsys.readouterr().out
+
+
+def test_command_line_doctor_exits_zero():
+    result = subprocess.run([sys.executable, "-m", "helpers", "doctor"], capture_output=True, text=True)
+    assert result.returncode == 0 and "torch" in result.stdout
