@@ -21,8 +21,8 @@ def main(argv=None):
     args = parser.parse_args(argv)
 
     if args.command == "doctor":
-        from helpers.doctor import doctor
-        return 0 if doctor() else 1
+        from helpers.doctor import diagnose, report
+        return 1 if report(diagnose()) else 0
     if args.command == "build-exercises":
         from helpers.exercises import build_exercises
         return _report(build_exercises(check=args.check), "exercises/", args.check)

@@ -106,9 +106,8 @@ def diagnose():
     ]
 
 
-def doctor():
-    """Print the environment report; return True when nothing needs fixing."""
-    findings = diagnose()
+def report(findings):
+    """Print findings, one line each, with the fix under each problem; return the problem count."""
     for f in findings:
         print(f"{'✅' if f.ok else '❌'} {f.name}: {f.detail}")
         if not f.ok:
@@ -116,4 +115,9 @@ def doctor():
     problems = sum(not f.ok for f in findings)
     print("All good: the course is ready." if not problems else
           f"{problems} problem(s): run the fix command(s) above, then run this check again.")
-    return problems == 0
+    return problems
+
+
+def doctor():
+    """Print the environment report (lesson 0). Returns nothing, so a notebook shows only the report."""
+    report(diagnose())

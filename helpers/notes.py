@@ -124,9 +124,13 @@ def from_pretty_midi(pm, source="<pretty_midi>"):
     """Convert a ``pretty_midi.PrettyMIDI`` object to a NoteSequence."""
     ns = note_seq()
     try:
-        return ns.midi_io.midi_to_note_sequence(pm)
+        seq = ns.midi_io.midi_to_note_sequence(pm)
     except Exception as err:
         raise ReadError(source, f"cannot convert ({type(err).__name__}: {err})") from err
+    for tempo in seq.tempos:
+        # MIDI stores microseconds per beat; undo float noise such as 99.99999999999999 qpm.
+        tempo.qpm = round(tempo.qpm, 6)
+    return seq
 
 
 def from_symusic(score, source="<symusic>"):
