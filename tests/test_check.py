@@ -49,7 +49,27 @@ def _range_with_drums(seq):
     return (min(pitches), max(pitches))
 
 
+def _german(table):
+    region = table["region"].str.contains("deutschland", case=False, na=False)
+    return table[region & (table["meter"] == "3/4")]
+
+
+def _top_values(table, column, n):
+    return list(table[column].value_counts().head(n).items())
+
+
+def _find_leaks(splits, key_of):
+    train = {key_of[i] for i in splits["train"]}
+    return [i for name in ("valid", "test") for i in splits[name] if key_of[i] in train]
+
+
 RIGHT = {
+    "data-german-3-4": _german,
+    "data-top-values": _top_values,
+    "data-interval-key": lambda p: tuple(b - a for a, b in zip(p, p[1:])),
+    "data-find-leaks": _find_leaks,
+    "data-allowed-shifts": lambda lo, hi, low, high, m: [s for s in range(-m, m + 1)
+                                                          if lo + s >= low and hi + s <= high],
     "start-count-notes": lambda seq: len(seq.notes),
     "start-pitch-range": lambda seq: (min(n.pitch for n in seq.notes if not n.is_drum),
                                       max(n.pitch for n in seq.notes if not n.is_drum)),
@@ -62,6 +82,23 @@ RIGHT = {
 }
 
 WRONG = {
+    "data-german-3-4": [lambda t: t[t["region"].str.contains("Deutschland", na=False) & (t["meter"] == "3/4")],
+                        lambda t: t[t["region"].str.contains("deutschland", case=False, na=False)],
+                        lambda t: list(_german(t)["id"])],
+    "data-top-values": [lambda t, c, n: list(t[c].value_counts().tail(n).items()),
+                        lambda t, c, n: list(t[c].value_counts().head(n).index),
+                        lambda t, c, n: t[c].value_counts().head(n)],
+    "data-interval-key": [lambda p: tuple(p), lambda p: [b - a for a, b in zip(p, p[1:])],
+                          lambda p: tuple(a - b for a, b in zip(p, p[1:]))],
+    "data-find-leaks": [lambda s, k: [i for i in s["test"] if k[i] in {k[j] for j in s["train"]}] + ["x"],
+                        lambda s, k: [i for n in ("train", "valid", "test") for i in s[n]
+                                      if sum(k[i] == k[j] for m in s for j in s[m]) > 1],
+                        lambda s, k: {"e"}],
+    "data-allowed-shifts": [lambda lo, hi, low, high, m: [s for s in range(-m, m)
+                                                           if lo + s >= low and hi + s <= high],
+                            lambda lo, hi, low, high, m: [s for s in range(-m, m + 1)
+                                                           if lo + s > low and hi + s < high],
+                            lambda lo, hi, low, high, m: list(range(-m, m + 1))],
     "start-count-notes": [lambda seq: len({n.pitch for n in seq.notes}), _count_one_track,
                           lambda seq: float(len(seq.notes))],
     "start-pitch-range": [_range_with_drums, lambda seq: [40, 72],

@@ -1,0 +1,87 @@
+"""Filtering, duplicates, leak-free splits and transposition augmentation."""
+
+import pandas as pd
+import pytest
+
+from helpers import dataset, music
+
+
+@pytest.fixture
+def table():
+    return pd.DataFrame({
+        "id": ["a", "b", "c", "d", "e"],
+        "type": ["Jig", "slip jig", "reel", "jig", None],
+        "meter": ["6/8", "9/8", "4/4", "6/8", "3/4"],
+        "n_notes": [50, 70, 120, 10, 30],
+        "region": ["Irland", "Irland", "Schottland", "Irland", "Deutschland, Hessen"],
+    })
+
+
+def test_filter_by_exact_text_list_range_and_function(table):
+    assert list(dataset.filter_pieces(table, type="jig").id) == ["a", "d"]
+    assert list(dataset.filter_pieces(table, type=["jig", "reel"]).id) == ["a", "c", "d"]
+    assert list(dataset.filter_pieces(table, n_notes=(30, 70)).id) == ["a", "b", "e"]
+    assert list(dataset.filter_pieces(table, type="jig", n_notes=lambda n: n > 20).id) == ["a"]
+    assert list(dataset.search(table, "region", "deutsch").id) == ["e"]
+
+
+def test_filter_names_an_unknown_column(table):
+    with pytest.raises(KeyError, match="no column 'rhythm'"):
+        dataset.filter_pieces(table, rhythm="jig")
+
+
+def test_melody_key_sees_exact_and_transposed_duplicates():
+    tune = music.melody([60, 62, 64, 60])
+    same = music.melody([60, 62, 64, 60])
+    up = music.transpose(tune, 5)
+    other = music.melody([60, 62, 64, 62])
+    keys = [dataset.sequence_key(s) for s in (tune, same, up, other)]
+    assert keys[0] == keys[1] and keys[0] != keys[2] and keys[0] != keys[3]
+    tkeys = [dataset.sequence_key(s, transposed=True) for s in (tune, same, up, other)]
+    assert tkeys[0] == tkeys[1] == tkeys[2] != tkeys[3]
+    assert dataset.find_duplicates("abcd", tkeys) == [["a", "b", "c"]]
+
+
+def test_melody_key_ignores_note_order_and_start_offset():
+    assert dataset.melody_key([60, 64], [0, 10], [10, 20]) == dataset.melody_key([64, 60], [110, 100], [120, 110])
+
+
+def test_drop_duplicates_keeps_the_first(table):
+    kept = dataset.drop_duplicates(table, ["k1", "k2", "k1", "k3", "k2"])
+    assert list(kept.id) == ["a", "b", "d"]
+    with pytest.raises(ValueError):
+        dataset.drop_duplicates(table, ["k1"])
+
+
+def test_split_is_deterministic_order_free_and_leak_free():
+    ids = [f"p{i}" for i in range(2000)]
+    keys = [f"melody{i % 1500}" for i in range(2000)]  # 500 pieces share a melody with another
+    splits = dataset.split_pieces(ids, keys, seed=3)
+    assert sorted(sum(splits.values(), [])) == sorted(ids)
+    assert 0.75 < len(splits["train"]) / 2000 < 0.85
+    again = dataset.split_pieces(ids[::-1], keys[::-1], seed=3)
+    assert {k: sorted(v) for k, v in again.items()} == {k: sorted(v) for k, v in splits.items()}
+    assert dataset.check_no_leakage(splits, dict(zip(ids, keys)))
+    assert dataset.split_pieces(ids, keys, seed=4) != splits
+
+
+def test_leak_is_reported_with_both_pieces():
+    with pytest.raises(ValueError, match="'b' \\(test\\) has the same melody as 'a' \\(train\\)"):
+        dataset.check_no_leakage({"train": ["a"], "valid": [], "test": ["b"]}, {"a": "k", "b": "k"})
+
+
+@pytest.mark.parametrize("fractions", [(0.5, 0.5), (0.8, 0.1, 0.2), (1.2, -0.1, -0.1)])
+def test_bad_fractions_are_refused(fractions):
+    with pytest.raises(ValueError, match="fractions"):
+        dataset.split_pieces(["a"], ["k"], fractions=fractions)
+
+
+def test_transpositions_stay_in_range_and_skip_drums():
+    seq = music.melody([60, 67, 72])
+    shifted = dataset.transpositions(seq, low=58, high=75, max_shift=6)
+    assert [s for s, _ in shifted] == [-2, -1, 0, 1, 2, 3]
+    for shift, piece in shifted:
+        assert all(58 <= n.pitch <= 75 for n in piece.notes)
+        assert piece.notes[0].pitch == 60 + shift
+    assert dataset.allowed_shifts(60, 72, low=60, high=72) == [0]
+    assert dataset.allowed_shifts(50, 90, low=60, high=72) == []
