@@ -1,0 +1,42 @@
+"""An LSTM language model in the spirit of Magenta's MelodyRNN (lesson 7).
+
+Embedding, a stack of LSTM layers, and a linear layer to the vocabulary. The
+LSTM's hidden state plays the role the key/value cache plays in the
+Transformer: generation feeds one token at a time and carries the state.
+"""
+
+from dataclasses import dataclass
+
+import torch.nn as nn
+
+
+@dataclass
+class LSTMConfig:
+    vocab_size: int
+    n_embd: int = 128
+    hidden: int = 256
+    n_layer: int = 2
+    dropout: float = 0.2
+    block_size: int = 256     # training window; generation can run longer
+
+
+class LSTMModel(nn.Module):
+    kind = "lstm"
+
+    def __init__(self, cfg):
+        super().__init__()
+        self.config = cfg
+        self.tok = nn.Embedding(cfg.vocab_size, cfg.n_embd)
+        self.lstm = nn.LSTM(cfg.n_embd, cfg.hidden, cfg.n_layer, batch_first=True,
+                            dropout=cfg.dropout if cfg.n_layer > 1 else 0.0)
+        self.drop = nn.Dropout(cfg.dropout)
+        self.head = nn.Linear(cfg.hidden, cfg.vocab_size)
+
+    def forward(self, ids, cache=None):
+        """``ids`` (B, T) -> logits (B, T, vocab) and the LSTM state to continue from."""
+        out, state = self.lstm(self.drop(self.tok(ids)), cache)
+        return self.head(self.drop(out)), state
+
+    @property
+    def context(self):
+        return None   # no limit: the state summarises everything so far

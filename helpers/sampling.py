@@ -1,0 +1,102 @@
+"""Sampling from a sequence model: temperature, top-k, top-p, several pieces at once.
+
+One function, :func:`sample`, serves every model of the course (n-gram, LSTM,
+Transformer) and every lesson that generates (4, 5, 6, 7, 8, 12). It feeds the
+prompt once, then one token at a time using the model's cache, so a
+Transformer does not recompute the whole context for every new token.
+
+Arguments are checked up front with errors that say what is allowed, and an
+optional ``allowed`` function (from a tokenizer) masks the tokens that would
+make the output impossible to decode.
+"""
+
+import torch
+
+
+def check_sampling_args(temperature, top_k, top_p, vocab_size):
+    """Raise ValueError for settings that have no meaning."""
+    if not temperature > 0:
+        raise ValueError(f"temperature must be greater than 0, not {temperature}; "
+                         "for always the most likely token use top_k=1")
+    if top_k is not None and not (isinstance(top_k, int) and 1 <= top_k <= vocab_size):
+        raise ValueError(f"top_k must be a whole number from 1 to the vocabulary size "
+                         f"({vocab_size}), or None; got {top_k!r}")
+    if top_p is not None and not 0 < top_p <= 1:
+        raise ValueError(f"top_p must be in (0, 1], or None; got {top_p!r}")
+
+
+def filter_logits(logits, temperature=1.0, top_k=None, top_p=None):
+    """Scale by temperature and keep only the top-k / top-p (nucleus) tokens.
+
+    ``logits`` is (batch, vocab); removed tokens get -inf, so softmax gives them 0.
+    """
+    logits = logits / temperature
+    if top_k is not None:
+        kth = torch.topk(logits, top_k, dim=-1).values[:, -1:]
+        logits = logits.masked_fill(logits < kth, float("-inf"))
+    if top_p is not None and top_p < 1:
+        sorted_logits, order = torch.sort(logits, descending=True, dim=-1)
+        probs = torch.softmax(sorted_logits, dim=-1)
+        # drop a token when the tokens before it already cover top_p
+        drop = probs.cumsum(dim=-1) - probs >= top_p
+        logits = logits.masked_fill(drop.scatter(1, order, drop), float("-inf"))
+    return logits
+
+
+@torch.no_grad()
+def sample(model, prompt, n_tokens, *, temperature=1.0, top_k=None, top_p=None, n_pieces=1,
+           seed=None, eos_id=None, allowed=None, vocab_size=None):
+    """Generate ``n_pieces`` continuations of ``prompt`` (a list of token ids).
+
+    Returns a list of ``n_pieces`` lists of new token ids (the prompt is not
+    repeated). A piece stops at ``eos_id`` (included) or after ``n_tokens``.
+    ``allowed(history) -> bool tensor (vocab,)`` may forbid tokens, e.g. those a
+    tokenizer could not decode at this point. ``seed`` makes the result repeat.
+    A prompt longer than the model's context is cut to its last tokens.
+    """
+    vocab_size = vocab_size or model.config.vocab_size
+    check_sampling_args(temperature, top_k, top_p, vocab_size)
+    if not prompt:
+        raise ValueError("the prompt is empty: start it with the tokenizer's BOS token at least")
+    if n_tokens < 1 or n_pieces < 1:
+        raise ValueError(f"n_tokens and n_pieces must be at least 1, got {n_tokens} and {n_pieces}")
+    model.eval()
+    generator = torch.Generator().manual_seed(seed) if seed is not None else None
+    device = next(model.parameters(), torch.empty(0)).device
+    history = [list(prompt) for _ in range(n_pieces)]
+    logits, cache = _prefill(model, history, device)
+    done = [False] * n_pieces
+    for _ in range(n_tokens):
+        logits = filter_logits(logits.float(), temperature, top_k, top_p)
+        if allowed is not None:
+            mask = torch.stack([allowed(h) for h in history]).to(logits.device)
+            logits = logits.masked_fill(~mask, float("-inf"))
+        probs = torch.softmax(logits, dim=-1).cpu()
+        next_ids = torch.multinomial(probs, 1, generator=generator).squeeze(1).tolist()
+        for b, token in enumerate(next_ids):
+            if not done[b]:
+                history[b].append(token)
+                done[b] = token == eos_id
+        if all(done):
+            break
+        logits, cache = _step(model, history, next_ids, cache, device)
+    return [h[len(prompt):] for h in history]
+
+
+def _prefill(model, history, device):
+    """Run the prompt (cut to the context) through the model; return last logits and cache."""
+    context = model.context
+    window = [h[-(context - 1):] if context else h for h in history]
+    logits, cache = model(torch.tensor(window, device=device))
+    return logits[:, -1], cache
+
+
+def _step(model, history, next_ids, cache, device):
+    """Feed one token per piece; when a Transformer's context is full, restart from half of it."""
+    context = model.context
+    if context and len(history[0]) >= context:
+        window = [h[-(context // 2):] for h in history]
+        logits, cache = model(torch.tensor(window, device=device))
+        return logits[:, -1], cache
+    logits, cache = model(torch.tensor(next_ids, device=device).unsqueeze(1), cache)
+    return logits[:, -1], cache

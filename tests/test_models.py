@@ -1,0 +1,153 @@
+"""Models, sampling, training and checkpoints on tiny sizes (seconds, CPU)."""
+
+import pytest
+import torch
+
+from helpers.checkpoints import CheckpointError, load_checkpoint, save_checkpoint, sha256
+from helpers.models import build_model
+from helpers.sampling import filter_logits, sample
+from helpers.training import TrainConfig, evaluate, learning_rate, train
+
+PATTERN = torch.tensor([1 + i % 7 + (i // 7) % 3 for i in range(4000)])
+
+
+def tiny(kind, **extra):
+    torch.manual_seed(0)
+    sizes = {"transformer": dict(n_layer=1, n_head=2, n_embd=32, block_size=32),
+             "lstm": dict(n_embd=16, hidden=32, n_layer=1),
+             "ngram": dict(order=3)}[kind]
+    return build_model(kind, vocab_size=12, **{**sizes, **extra})
+
+
+def test_default_transformer_is_the_student_project_size():
+    model = build_model("transformer", vocab_size=300)
+    cfg = model.config
+    assert (cfg.n_layer, cfg.n_head, cfg.n_embd, cfg.block_size) == (4, 4, 128, 256)
+    assert 0.8e6 < sum(p.numel() for p in model.parameters()) < 1.0e6
+
+
+@pytest.mark.parametrize("kind", ["transformer", "lstm", "ngram"])
+def test_cached_steps_give_the_same_scores_as_one_full_pass(kind):
+    model = tiny(kind)
+    if kind == "ngram":
+        model.fit([PATTERN[:500].tolist()])
+    model.eval()
+    x = PATTERN[:20].unsqueeze(0)
+    full, _ = model(x)
+    logits, cache = model(x[:, :5])
+    steps = [logits]
+    for t in range(5, 20):
+        logits, cache = model(x[:, t:t + 1], cache)
+        steps.append(logits)
+    assert torch.allclose(torch.cat(steps, dim=1), full, atol=1e-5)
+
+
+def test_transformer_refuses_input_longer_than_its_context():
+    with pytest.raises(ValueError, match="context of 32"):
+        tiny("transformer")(torch.zeros(1, 33, dtype=torch.long))
+
+
+def test_ngram_probabilities_sum_to_one_and_learn_the_pattern():
+    model = tiny("ngram").fit([PATTERN.tolist()])
+    p = model.distribution([1, 2])
+    assert p.sum() == pytest.approx(1.0) and p.min() > 0
+    assert p.argmax() == 3
+
+
+@pytest.mark.parametrize("kwargs,message", [
+    (dict(temperature=0), "temperature"), (dict(temperature=-1), "temperature"),
+    (dict(top_k=0), "top_k"), (dict(top_k=13), "top_k"), (dict(top_k=2.5), "top_k"),
+    (dict(top_p=0), "top_p"), (dict(top_p=1.2), "top_p"),
+])
+def test_bad_sampling_settings_are_refused(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        sample(tiny("transformer"), [1], 5, **kwargs)
+
+
+def test_empty_prompt_is_refused():
+    with pytest.raises(ValueError, match="prompt is empty"):
+        sample(tiny("lstm"), [], 5)
+
+
+def test_sampling_repeats_with_a_seed_and_stops_at_eos():
+    model = tiny("transformer")
+    a = sample(model, [1, 2], 40, n_pieces=3, seed=7, top_k=5, top_p=0.9)
+    assert a == sample(model, [1, 2], 40, n_pieces=3, seed=7, top_k=5, top_p=0.9)
+    assert len(a) == 3 and all(len(piece) == 40 for piece in a)
+    stopped = sample(model, [1], 200, seed=0, eos_id=3, n_pieces=4)
+    assert all(piece[-1] == 3 or len(piece) == 200 for piece in stopped)
+    assert all(3 not in piece[:-1] for piece in stopped)
+
+
+def test_a_prompt_longer_than_the_context_and_long_generation_work():
+    model = tiny("transformer")
+    out = sample(model, list(PATTERN[:100].tolist()), 80, seed=0)
+    assert len(out[0]) == 80
+
+
+def test_allowed_mask_is_obeyed():
+    def only_even(history):
+        return torch.tensor([i % 2 == 0 for i in range(12)])
+    out = sample(tiny("lstm"), [1], 50, seed=0, allowed=only_even)
+    assert all(t % 2 == 0 for t in out[0])
+
+
+def test_filter_logits_top_k_and_top_p():
+    logits = torch.log(torch.tensor([[0.5, 0.3, 0.15, 0.05]]))
+    assert torch.isinf(filter_logits(logits, top_k=2)).tolist() == [[False, False, True, True]]
+    assert torch.isinf(filter_logits(logits, top_p=0.7)).tolist() == [[False, False, True, True]]
+    assert torch.isinf(filter_logits(logits, top_p=0.5)).tolist() == [[False, True, True, True]]
+
+
+def test_learning_rate_warms_up_then_decays():
+    cfg = TrainConfig(max_steps=100, warmup_steps=10, lr=1e-3, min_lr=1e-4)
+    assert learning_rate(0, cfg) == pytest.approx(1e-4)
+    assert learning_rate(9, cfg) == pytest.approx(1e-3)
+    assert learning_rate(100, cfg) == pytest.approx(1e-4)
+
+
+@pytest.mark.parametrize("kind", ["transformer", "lstm"])
+def test_training_lowers_validation_loss_and_saves_checkpoints(kind, tmp_path):
+    model = tiny(kind)
+    cfg = TrainConfig(max_steps=60, batch_size=8, block_size=32, eval_every=20, eval_batches=2,
+                      warmup_steps=5, lr=3e-3)
+    history = train(model, PATTERN, PATTERN, cfg, tmp_path, '{"tok": 1}', progress=False)
+    assert history[-1]["valid_loss"] < history[0]["valid_loss"]
+    assert (tmp_path / "best.pt").exists() and (tmp_path / "latest.pt").exists()
+    assert not list(tmp_path.glob("*.tmp"))
+    again, payload = load_checkpoint(tmp_path / "latest.pt", tokenizer_json='{"tok": 1}')
+    assert payload["meta"]["step"] == 60
+    assert evaluate(again, PATTERN, 32, batch_size=8, max_batches=2) == pytest.approx(history[-1]["valid_loss"], rel=1e-5)
+
+
+def test_interrupted_and_resumed_training_gives_the_same_weights(tmp_path):
+    cfg = TrainConfig(max_steps=24, batch_size=4, block_size=32, eval_every=6, eval_batches=1, warmup_steps=3)
+    whole = tiny("transformer")
+    train(whole, PATTERN, PATTERN, cfg, tmp_path / "a", "{}", progress=False)
+    resumed = tiny("transformer")
+    train(resumed, PATTERN, PATTERN, cfg, tmp_path / "b", "{}", progress=False, stop_after=12)
+    resumed = tiny("transformer")  # a fresh process would start from new weights
+    train(resumed, PATTERN, PATTERN, cfg, tmp_path / "b", "{}", progress=False, resume=True)
+    for a, b in zip(whole.state_dict().values(), resumed.state_dict().values()):
+        assert torch.equal(a, b)
+
+
+def test_early_stopping(tmp_path):
+    cfg = TrainConfig(max_steps=1000, batch_size=4, block_size=32, eval_every=2, eval_batches=1,
+                      patience=2, lr=0.0, min_lr=0.0)
+    history = train(tiny("lstm"), PATTERN, PATTERN, cfg, tmp_path, "{}", progress=False)
+    assert len(history) == 3  # the first evaluation, then two without improvement
+
+
+def test_checkpoint_refuses_wrong_checksum_other_tokenizer_and_garbage(tmp_path):
+    path = save_checkpoint(tmp_path / "m.pt", tiny("lstm"), '{"vocab": ["a"]}')
+    load_checkpoint(path, tokenizer_json='{"vocab": ["a"]}', expected_sha256=sha256(path))
+    with pytest.raises(CheckpointError, match="checksum mismatch"):
+        load_checkpoint(path, expected_sha256="0" * 64)
+    with pytest.raises(CheckpointError, match="different tokenizer"):
+        load_checkpoint(path, tokenizer_json='{"vocab": ["b"]}')
+    (tmp_path / "bad.pt").write_bytes(b"not a checkpoint")
+    with pytest.raises(CheckpointError, match="not a readable checkpoint"):
+        load_checkpoint(tmp_path / "bad.pt")
+    with pytest.raises(CheckpointError, match="no such checkpoint"):
+        load_checkpoint(tmp_path / "missing.pt")
