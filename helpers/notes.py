@@ -27,6 +27,7 @@ from helpers.errors import ReadError
 MIDI_SUFFIXES = (".mid", ".midi", ".kar")
 ABC_SUFFIXES = (".abc",)
 MUSICXML_SUFFIXES = (".xml", ".musicxml", ".mxl")
+MAX_TICK = 1e7   # pretty_midi's own limit: a file with a later event is corrupt
 
 
 def note_seq():
@@ -38,6 +39,12 @@ def note_seq():
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         import note_seq as ns
+    import pretty_midi
+
+    # Importing note_seq raises pretty_midi's limit on a file's last tick from
+    # 1e7 to 1e10. Files beyond 1e7 ticks are corrupt in practice, and reading
+    # them fills gigabytes of memory, so the course keeps pretty_midi's limit.
+    pretty_midi.pretty_midi.MAX_TICK = MAX_TICK
     return ns
 
 
@@ -80,6 +87,7 @@ def _check_midi_bytes(data, source):
 def midi_bytes_to_sequence(data, source="<bytes>"):
     """Parse MIDI bytes into a NoteSequence; ``source`` names them in errors."""
     _check_midi_bytes(data, source)
+    note_seq()  # imports pretty_midi with the tick limit in place
     import pretty_midi
 
     try:

@@ -1,0 +1,455 @@
+"""The Lakh MIDI Dataset by genre: Rock, Jazz, Pop... the way it is really built.
+
+The Lakh MIDI Dataset (Colin Raffel, 2016) has 176,581 MIDI files. 45,129 of
+them are matched to tracks of the Million Song Dataset (MSD), and the tagtraum
+annotations give many MSD tracks a genre. A genre dataset joins the three:
+
+1. the genre file (``msd_tagtraum_cd2.cls``): which tracks are Rock
+   (:func:`read_genres`);
+2. ``match_scores.json``: which MIDI files match each track, and how well
+   (:func:`read_match_scores`); a track often has several candidate files and
+   we keep the best one;
+3. the MIDI files on disk, in one of two layouts (:func:`midi_path`)::
+
+       lmd_matched/<T[2]>/<T[3]>/<T[4]>/<TRACKID>/<md5>.mid   (layout="matched")
+       lmd_full/<md5[0]>/<md5>.mid                            (layout="full")
+
+:func:`genre_files` returns the table of files of one genre and
+:func:`load_genre` loads them, skipping corrupt files (real Lakh files include
+some) with the reasons in a report, exactly like
+:func:`helpers.folder.load_folder`. Lesson 2 ("Building a dataset") uses it::
+
+    download(root)                      # once, about 1.5 GB, on request only
+    files = genre_files(root, "Rock")   # track_id, md5, score, path
+    pieces, report = load_genre(root, "Rock", sample=200)
+
+:func:`download` fetches the official archives with a progress bar, checks
+their sha256 checksums and unpacks them safely. The Lakh site publishes no
+checksums, so the first download records them in ``checksums.json`` (trust on
+first use) and later calls verify the files against that record.
+"""
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import tarfile
+import urllib.error
+import urllib.request
+import zipfile
+from pathlib import Path, PurePosixPath, PureWindowsPath
+
+from helpers.folder import load_files, load_summary, make_report
+from helpers.paths import cache_dir
+
+GENRES = ("Blues", "Country", "Electronic", "Folk", "Jazz", "Latin", "Metal", "New Age",
+          "Pop", "Punk", "Rap", "Reggae", "RnB", "Rock", "World")
+LAYOUTS = ("matched", "full")
+GENRE_FILES = ("msd_tagtraum_cd2.cls", "msd_tagtraum_cd2c.cls")
+SCORES_FILE = "match_scores.json"
+FILE_COLUMNS = ["track_id", "md5", "score", "path"]
+TRACK_ID = re.compile(r"^TR[A-Z0-9]{16}$")  # an MSD track id, e.g. TRAAAGR128F425B14B
+
+
+def default_root():
+    """Where the Lakh files go unless you say otherwise: ``<cache>/lakh``."""
+    return cache_dir() / "lakh"
+
+
+# --- genres ------------------------------------------------------------------
+
+def canonical_genre(name):
+    """The tagtraum spelling of a genre name, matched case-insensitively.
+
+    ``"rock"`` -> ``"Rock"``; raises ValueError listing the 15 genres for a
+    name that is not one of them.
+    """
+    for genre in GENRES:
+        if str(name).strip().lower() == genre.lower():
+            return genre
+    raise ValueError(f"unknown genre {name!r}; the tagtraum genres are: {', '.join(GENRES)}")
+
+
+def parse_genre_line(text):
+    """One line ``TRACKID<TAB>genre[<TAB>minority genre]`` -> ``(track_id, genre)``.
+
+    Raises ValueError saying what is wrong with a malformed line.
+    """
+    fields = [field.strip() for field in text.split("\t")]
+    if len(fields) not in (2, 3):
+        raise ValueError(f"expected TRACKID<TAB>genre[<TAB>minority genre], "
+                         f"found {len(fields)} tab-separated field(s)")
+    if not TRACK_ID.match(fields[0]):
+        raise ValueError(f"{fields[0]!r} is not an MSD track id (TR and 16 letters or digits)")
+    genres = [canonical_genre(name) for name in fields[1:]]  # ValueError if unknown
+    return fields[0], genres[0]
+
+
+def read_genres(cls_path):
+    """Read a tagtraum genre file: returns ``(genres, problems)``.
+
+    ``genres`` maps each track id to its (majority) genre. ``problems`` is a
+    DataFrame (columns line, text, reason) of the lines that were skipped:
+    malformed lines, unknown genres, tracks listed twice. Comment lines
+    (``#``) and blank lines are ignored. Problems are reported, never fatal,
+    so that one bad line does not cost you the other 280,000.
+    """
+    import pandas as pd
+
+    path = Path(cls_path)
+    if not path.is_file():
+        raise FileNotFoundError(f"No genre file {str(path)!r}; download it with "
+                                f"helpers.lakh.download(folder, parts=['tagtraum'])")
+    genres, problems = {}, []
+    with open(path, encoding="utf-8", errors="replace") as lines:
+        for number, line in enumerate(lines, start=1):
+            text = line.rstrip("\r\n")
+            if not text.strip() or text.startswith("#"):
+                continue
+            try:
+                track_id, genre = parse_genre_line(text)
+            except ValueError as err:
+                problems.append({"line": number, "text": text, "reason": str(err)})
+                continue
+            if track_id in genres:
+                problems.append({"line": number, "text": text,
+                                 "reason": f"{track_id} is listed again; the first genre is kept"})
+                continue
+            genres[track_id] = genre
+    return genres, pd.DataFrame(problems, columns=["line", "text", "reason"])
+
+
+def find_genre_file(root):
+    """The tagtraum file in ``root``: ``msd_tagtraum_cd2.cls``, else ``..._cd2c.cls``."""
+    for name in GENRE_FILES:
+        if (Path(root) / name).is_file():
+            return Path(root) / name
+    raise FileNotFoundError(
+        f"No tagtraum genre file ({' or '.join(GENRE_FILES)}) in {str(root)!r}; "
+        f"download it with helpers.lakh.download({str(root)!r}, parts=['tagtraum']) "
+        f"or pass cls_path=")
+
+
+# --- matches and paths -------------------------------------------------------
+
+def read_match_scores(path):
+    """Read ``match_scores.json``: ``{track_id: {md5: score}}``.
+
+    A score says how well a MIDI file (named by its md5) matches the audio of
+    an MSD track; higher is better.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"No match scores {str(path)!r}; download them with "
+                                f"helpers.lakh.download(folder, parts=['match_scores'])")
+    try:
+        scores = json.loads(path.read_text(encoding="utf-8"))
+    except ValueError as err:  # invalid JSON or text
+        raise ValueError(f"{str(path)!r} is not valid JSON ({err})") from err
+    if not isinstance(scores, dict) or not all(isinstance(c, dict) for c in scores.values()):
+        raise ValueError(f"{str(path)!r} should hold {{track_id: {{md5: score}}}}")
+    return {track: {md5: float(score) for md5, score in candidates.items()}
+            for track, candidates in scores.items()}
+
+
+def best_match(candidates):
+    """The ``(md5, score)`` with the highest score (ties: the smallest md5)."""
+    return min(candidates.items(), key=lambda item: (-item[1], item[0]))
+
+
+def midi_path(root, track_id, md5, layout="matched"):
+    """Where the MIDI file ``md5`` of ``track_id`` lies in each Lakh layout."""
+    if layout == "matched":
+        return Path(root, "lmd_matched", track_id[2], track_id[3], track_id[4], track_id,
+                    md5 + ".mid")
+    if layout == "full":
+        return Path(root, "lmd_full", md5[0], md5 + ".mid")
+    raise ValueError(f"unknown layout {layout!r}; use one of {LAYOUTS}")
+
+
+# --- one genre ---------------------------------------------------------------
+
+def genre_files(root, genre, cls_path=None, layout="matched", sample=None, seed=0):
+    """The MIDI files of one genre: a DataFrame with track_id, md5, score, path.
+
+    One row per track of ``genre`` (any case: "rock" works) that Lakh
+    matched, with its best-matching MIDI file (highest score). ``cls_path``:
+    the tagtraum file (default: the one in ``root``). ``layout``: "matched"
+    or "full" (see the module docstring). ``sample=n``: a random sample of n
+    tracks, the same for the same ``seed``.
+
+    Files that match_scores.json lists but the disk lacks (an incomplete
+    download) are left out of the table and listed in
+    ``table.attrs["missing"]``, a DataFrame with the same columns.
+    """
+    import pandas as pd
+
+    genre = canonical_genre(genre)
+    root = Path(default_root() if root is None else root)
+    if layout not in LAYOUTS:
+        raise ValueError(f"unknown layout {layout!r}; use one of {LAYOUTS}")
+    genres, _ = read_genres(cls_path or find_genre_file(root))
+    scores = read_match_scores(root / SCORES_FILE)
+    found, missing = [], []
+    for track_id in sorted(t for t, g in genres.items() if g == genre and scores.get(t)):
+        md5, score = best_match(scores[track_id])
+        path = midi_path(root, track_id, md5, layout)
+        row = {"track_id": track_id, "md5": md5, "score": score, "path": path}
+        (found if path.is_file() else missing).append(row)
+    table = pd.DataFrame(found, columns=FILE_COLUMNS)
+    if sample is not None:
+        table = table.sample(n=min(sample, len(table)), random_state=seed)
+        table = table.sort_values("track_id").reset_index(drop=True)
+    table.attrs["missing"] = pd.DataFrame(missing, columns=FILE_COLUMNS)
+    return table
+
+
+def load_genre(root, genre, cls_path=None, layout="matched", sample=None, seed=0,
+               workers=None, progress=True):
+    """Load the MIDI files of one genre: returns ``(pieces, report)``.
+
+    The files are those of :func:`genre_files` (same arguments). Each piece's
+    ``filename`` is its path relative to ``root`` and its ``id`` is its MSD
+    track id, so that a train/test split can keep tracks apart. ``report``
+    lists, like :func:`helpers.folder.load_folder`'s, every file that was
+    skipped and why: corrupt MIDI, no notes, or not on disk.
+    """
+    root = Path(default_root() if root is None else root)
+    table = genre_files(root, genre, cls_path=cls_path, layout=layout, sample=sample, seed=seed)
+    pieces, report = load_files(table["path"], root, workers=workers, progress=progress,
+                                desc=f"loading {canonical_genre(genre)}")
+    track_of = {Path(path).relative_to(root).as_posix(): track
+                for path, track in zip(table["path"], table["track_id"])}
+    for seq in pieces:
+        seq.id = track_of[seq.filename]
+    not_on_disk = [{"file": Path(path).relative_to(root).as_posix(),
+                    "reason": f"listed in {SCORES_FILE} but not on disk", "size": None}
+                   for path in table.attrs["missing"]["path"]]
+    report = make_report(not_on_disk + report.to_dict("records"))
+    if progress:
+        print(load_summary(pieces, report))
+    return pieces, report
+
+
+# --- download ----------------------------------------------------------------
+
+LAKH_URL = "http://hog.ee.columbia.edu/craffel/lmd/"
+TAGTRAUM_URL = "https://www.tagtraum.com/genres/"
+
+# What download() can fetch. "sha256": the expected checksum where one is
+# published (none is, so far: trust on first use fills checksums.json);
+# "unpacks_to": what the archive holds once unpacked (None: not an archive).
+FILES = {
+    "lmd_matched": {"url": LAKH_URL + "lmd_matched.tar.gz", "sha256": None,
+                    "unpacks_to": "lmd_matched"},
+    "lmd_full": {"url": LAKH_URL + "lmd_full.tar.gz", "sha256": None,
+                 "unpacks_to": "lmd_full"},
+    "match_scores": {"url": LAKH_URL + "match_scores.json", "sha256": None,
+                     "unpacks_to": None},
+    "tagtraum": {"url": TAGTRAUM_URL + "msd_tagtraum_cd2.cls.zip", "sha256": None,
+                 "unpacks_to": "msd_tagtraum_cd2.cls"},
+    "tagtraum_cd2c": {"url": TAGTRAUM_URL + "msd_tagtraum_cd2c.cls.zip", "sha256": None,
+                      "unpacks_to": "msd_tagtraum_cd2c.cls"},
+}
+CHECKSUMS_FILE = "checksums.json"
+CHUNK_SIZE = 1 << 20  # read and hash 1 MiB at a time
+
+
+class ChecksumError(ValueError):
+    """A downloaded file is not the expected one (its sha256 differs)."""
+
+
+class UnsafeArchiveError(ValueError):
+    """An archive member would land outside the destination folder."""
+
+
+def open_url(url):
+    """Open ``url`` for reading (``urllib``). Tests replace it to stay offline."""
+    return urllib.request.urlopen(url, timeout=60)
+
+
+def sha256_of(path):
+    """The sha256 of a file, read 1 MiB at a time (archives are big)."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as file:
+        while chunk := file.read(CHUNK_SIZE):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def read_checksums(dest):
+    """The checksums recorded in ``dest/checksums.json`` ({file name: sha256})."""
+    path = Path(dest) / CHECKSUMS_FILE
+    return json.loads(path.read_text()) if path.is_file() else {}
+
+
+def write_checksums(dest, checksums):
+    """Write ``dest/checksums.json`` (under a temporary name, then renamed)."""
+    path = Path(dest) / CHECKSUMS_FILE
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(checksums, indent=2, sort_keys=True) + "\n")
+    os.replace(tmp, path)
+
+
+def fetch(url, path, expected_sha256=None, opener=None, progress=True,
+          expected_from="the expected checksum"):
+    """Download ``url`` to ``path``, computing its sha256 on the way; returns it.
+
+    The data go to ``path.part`` first and are renamed when complete, so an
+    interrupted download never looks finished. If ``expected_sha256`` is
+    given and differs, the bad file is deleted and ChecksumError raised.
+    ``opener(url)`` returns a readable response (default: :func:`open_url`).
+    """
+    from tqdm.auto import tqdm
+
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    part = path.with_name(path.name + ".part")
+    digest = hashlib.sha256()
+    try:
+        with (opener or open_url)(url) as response, open(part, "wb") as out:
+            size = getattr(response, "headers", {}).get("Content-Length")
+            with tqdm(total=int(size) if size else None, unit="B", unit_scale=True,
+                      desc=path.name, disable=not progress) as bar:
+                while chunk := response.read(CHUNK_SIZE):
+                    out.write(chunk)
+                    digest.update(chunk)
+                    bar.update(len(chunk))
+    except urllib.error.URLError as err:
+        part.unlink(missing_ok=True)
+        raise ConnectionError(f"Cannot download {url}: {err.reason}. "
+                              f"Check the internet connection and try again.") from err
+    except BaseException:
+        part.unlink(missing_ok=True)
+        raise
+    actual = digest.hexdigest()
+    if expected_sha256 and actual != expected_sha256.lower():
+        part.unlink()
+        raise ChecksumError(f"{url} downloaded with sha256 {actual}, but {expected_from} "
+                            f"is {expected_sha256}; the bad file was deleted.")
+    os.replace(part, path)
+    return actual
+
+
+def _check_member_name(name, archive):
+    """Refuse an archive member that would be written outside the destination."""
+    if name.startswith(("/", "\\")) or PureWindowsPath(name).drive:  # /x, \x, C:\x
+        raise UnsafeArchiveError(f"{archive}: refusing to unpack {name!r}, an absolute path")
+    if ".." in PurePosixPath(name.replace("\\", "/")).parts:
+        raise UnsafeArchiveError(f"{archive}: refusing to unpack {name!r}: "
+                                 f"'..' would climb out of the destination")
+
+
+def unpack_safely(archive, into):
+    """Unpack a .zip, .tar or .tar.gz archive into the folder ``into``.
+
+    Every member is checked first: absolute paths, ``..`` and (in tar files)
+    links and devices raise UnsafeArchiveError. A hostile archive must not
+    write anywhere else on your disk.
+    """
+    archive, into = Path(archive), Path(into)
+    into.mkdir(parents=True, exist_ok=True)
+    if zipfile.is_zipfile(archive):
+        with zipfile.ZipFile(archive) as zipped:
+            for name in zipped.namelist():
+                _check_member_name(name, archive)
+            zipped.extractall(into)
+        return
+    data_filter = {"filter": "data"} if hasattr(tarfile, "data_filter") else {}
+    with tarfile.open(archive, "r|*") as tar:  # "r|": one pass over a big .tar.gz
+        for member in tar:
+            _check_member_name(member.name, archive)
+            if not (member.isfile() or member.isdir()):
+                raise UnsafeArchiveError(f"{archive}: refusing to unpack {member.name!r}: "
+                                         f"a link or device, not a file or folder")
+            tar.extract(member, into, **data_filter)
+
+
+def _unpack(archive, dest, unpacks_to):
+    """Unpack next to the archive in a scratch folder, then move the result in place.
+
+    A failed or refused unpacking leaves nothing half-done in ``dest``.
+    """
+    scratch = Path(dest) / f".unpacking-{Path(archive).name}"
+    shutil.rmtree(scratch, ignore_errors=True)
+    try:
+        unpack_safely(archive, scratch)
+        if not (scratch / unpacks_to).exists():
+            raise ValueError(f"{archive} holds no {unpacks_to!r}")
+        target = Path(dest) / unpacks_to
+        if target.is_dir():
+            shutil.rmtree(target)
+        os.replace(scratch / unpacks_to, target)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    return target
+
+
+def _fetch_verified(part, dest, checksums, expected, opener, progress):
+    """Make sure ``dest/<file of part>`` is there and right; returns True if downloaded now.
+
+    Trust on first use: a file seen for the first time has its sha256 written
+    to ``checksums``; later, a file that differs from its recorded or expected
+    checksum is downloaded again, and a fresh download that differs raises.
+    """
+    url = FILES[part]["url"]
+    path = Path(dest) / url.rsplit("/", 1)[1]
+    known = expected or FILES[part]["sha256"]
+    if known:
+        trusted, source = known, "the expected checksum"
+    else:
+        trusted = checksums.get(path.name)
+        source = (f"the checksum recorded in {CHECKSUMS_FILE} at first download "
+                  f"(delete that entry to trust the new file)")
+    if path.is_file():
+        actual = sha256_of(path)
+        if trusted is None or actual == trusted.lower():
+            checksums[path.name] = actual
+            if progress:
+                print(f"{path.name}: already here, sha256 {actual[:12]}... recorded")
+            return False
+        print(f"{path.name}: its sha256 is not the one expected; downloading it again")
+        path.unlink()
+    checksums[path.name] = fetch(url, path, expected_sha256=trusted, opener=opener,
+                                 progress=progress, expected_from=source)
+    return True
+
+
+def download(dest=None, parts=("lmd_matched", "match_scores", "tagtraum"), progress=True,
+             expected_sha256=None, opener=None):
+    """Download and unpack parts of the Lakh MIDI Dataset and the genre annotations.
+
+    ``parts``: any of ``FILES`` -- "lmd_matched" (the matched MIDI files, over
+    1 GB), "lmd_full" (all 176,581 files), "match_scores", "tagtraum" (the
+    CD2 genre file) and "tagtraum_cd2c" (its cleaner CD2C version).
+    ``dest``: the Lakh root folder (default :func:`default_root`).
+    ``expected_sha256``: {part: sha256} to check against a checksum you know.
+    ``opener``: what opens a URL (default :func:`open_url`).
+
+    Files already here and matching their checksum are not downloaded again.
+    Returns {part: path of the file or unpacked folder}. Run it on request
+    only: nothing in the course downloads by itself.
+    """
+    dest = Path(default_root() if dest is None else dest)
+    unknown = [part for part in parts if part not in FILES]
+    if unknown:
+        raise ValueError(f"unknown part(s) {unknown}; choose among {list(FILES)}")
+    dest.mkdir(parents=True, exist_ok=True)
+    checksums, expected_sha256 = read_checksums(dest), expected_sha256 or {}
+    paths = {}
+    for part in parts:
+        try:
+            fresh = _fetch_verified(part, dest, checksums, expected_sha256.get(part),
+                                    opener, progress)
+        finally:
+            write_checksums(dest, checksums)
+        archive = dest / FILES[part]["url"].rsplit("/", 1)[1]
+        unpacks_to = FILES[part]["unpacks_to"]
+        if unpacks_to is None:
+            paths[part] = archive
+        elif fresh or not (dest / unpacks_to).exists():
+            paths[part] = _unpack(archive, dest, unpacks_to)
+        else:
+            paths[part] = dest / unpacks_to
+    return paths
