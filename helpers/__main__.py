@@ -4,6 +4,8 @@
     build-exercises [--check]  write exercises/ from solutions/, or check they match
     build-readme [--check]     write the README's course map, or check it matches
     make-examples [--check]    write the example MIDI files in data/examples/
+    data build [--force]       build the folk and chorale corpus cache (lesson 2)
+    data info                  show what the corpus cache holds
 """
 
 import argparse
@@ -18,6 +20,10 @@ def main(argv=None):
     for name in ("build-exercises", "build-readme", "make-examples"):
         sub = commands.add_parser(name)
         sub.add_argument("--check", action="store_true", help="only report what is out of date")
+    data = commands.add_parser("data", help="the corpus cache (lesson 2)")
+    actions = data.add_subparsers(dest="action", required=True)
+    actions.add_parser("build").add_argument("--force", action="store_true", help="rebuild anyway")
+    actions.add_parser("info")
     args = parser.parse_args(argv)
 
     if args.command == "doctor":
@@ -33,6 +39,9 @@ def main(argv=None):
     if args.command == "make-examples":
         from helpers.examples import write_examples
         return _report(write_examples(check=args.check), "data/examples/", args.check)
+    if args.command == "data":
+        from helpers.corpus import data_command
+        return data_command(args.action, force=getattr(args, "force", False))
     return 2
 
 
