@@ -1,0 +1,209 @@
+"""What every tokenizer of the course shares.
+
+A tokenizer turns a piece (a NoteSequence) into a list of token ids and back:
+
+* ``encode(piece, conditions=())`` -> ids: ``BOS``, the conditioning tokens,
+  the piece's tokens, ``EOS``;
+* ``decode(ids, qpm=120.0)`` -> NoteSequence;
+* ``tokens(piece)`` -> the same as names, to read;
+* ``prepare(piece)`` -> the piece as the tokenizer can represent it (on the
+  grid, drums and out-of-range notes gone, ...): ``decode(encode(x))`` gives
+  back exactly the notes of ``prepare(x)``;
+* ``save(path)`` / ``load(path)``: the configuration and vocabulary as JSON.
+
+Each scheme (positions, events, melody) is a subclass. Its ``__init__`` checks
+its own settings between ``super().__init__`` (the grid and the pitch range)
+and ``build_vocabulary``; it says which tokens it has (``scheme_tokens``),
+which notes it keeps (``representable_notes``), how it writes them
+(``note_ids``) and how it reads ids back (``decode``).
+
+Conditioning tokens (e.g. ``STYLE_jig``, ``KEY_D``, ``METER_6/8``) are given
+when the tokenizer is made; they go at the end of the vocabulary, so the ids
+of the music tokens do not depend on them. ``decode`` skips them, and skips
+PAD, BOS and EOS wherever they are.
+"""
+
+import json
+from pathlib import Path
+
+from helpers.music import tempo
+from helpers.tokenizers.grid import Report, notes_to_sequence, step_seconds
+from helpers.tokenizers.vocab import BOS_ID, EOS_ID, SPECIAL_TOKENS, Vocab, split_token
+
+SPECIAL = "SPECIAL"      # the kind of PAD, BOS and EOS
+CONDITION = "CONDITION"  # the kind of a conditioning token
+
+
+class Tokenizer:
+    """The shared part of the course's tokenizers; use a subclass."""
+
+    scheme = None  # the scheme's name in saved files, set by each subclass
+
+    def __init__(self, steps_per_quarter, pitch_range):
+        """Check and keep the grid and the pitch range (then a subclass builds its vocabulary)."""
+        if not (isinstance(steps_per_quarter, int) and steps_per_quarter >= 1):
+            raise ValueError("steps_per_quarter must be a whole number >= 1, "
+                             f"not {steps_per_quarter!r}")
+        low, high = pitch_range
+        if not 0 <= low <= high <= 127:
+            raise ValueError("pitch_range must be (lowest, highest) within 0..127, "
+                             f"not {pitch_range!r}")
+        self.steps_per_quarter = steps_per_quarter
+        self.pitch_range = (int(low), int(high))
+        self.last_report = None
+
+    def build_vocabulary(self, conditions):
+        """The vocabulary: PAD, BOS, EOS, the scheme's tokens, then the conditioning tokens."""
+        music_tokens = list(SPECIAL_TOKENS) + self.scheme_tokens()
+        self.conditions = check_conditions(conditions, music_tokens)
+        self.vocab = Vocab(music_tokens + list(self.conditions))
+        # (kind, value) of every id, worked out once here so that decode is fast
+        self.parsed = ([(SPECIAL, None)] * len(SPECIAL_TOKENS)
+                       + [split_token(name) for name in music_tokens[len(SPECIAL_TOKENS):]]
+                       + [(CONDITION, name) for name in self.conditions])
+
+    # --- what each scheme provides ------------------------------------------
+
+    def scheme_tokens(self):
+        """The scheme's token names (the vocabulary without specials and conditions)."""
+        raise NotImplementedError
+
+    def config(self):
+        """The constructor's arguments, as a dict that JSON can store."""
+        raise NotImplementedError
+
+    def representable_notes(self, piece, report):
+        """The notes this scheme can write, as sorted ``(start, pitch, end, velocity)``."""
+        raise NotImplementedError
+
+    def note_ids(self, notes, piece, report):
+        """The ids that write ``notes`` (between the conditions and EOS)."""
+        raise NotImplementedError
+
+    def decode(self, ids, qpm=120.0):
+        """Token ids back to a NoteSequence at ``qpm`` quarter notes per minute."""
+        raise NotImplementedError
+
+    # --- encoding -------------------------------------------------------------
+
+    def encode_with_report(self, piece, conditions=()):
+        """``(ids, report)``: the piece's token ids, and what was dropped or changed."""
+        report = Report()
+        notes = self.representable_notes(piece, report)
+        report.encoded = len(notes)
+        ids = [BOS_ID] + self.condition_ids(conditions) + self.note_ids(notes, piece, report)
+        ids.append(EOS_ID)
+        return ids, report
+
+    def encode(self, piece, conditions=()):
+        """The piece's token ids: BOS, ``conditions``, the music, EOS.
+
+        What had to be dropped or changed is in ``self.last_report``.
+        """
+        ids, self.last_report = self.encode_with_report(piece, conditions)
+        return ids
+
+    def tokens(self, piece, conditions=()):
+        """The piece's tokens as names, e.g. ``['BOS', 'BAR', 'POSITION_0', ...]``."""
+        return self.vocab.names(self.encode(piece, conditions))
+
+    def condition_ids(self, conditions):
+        """The ids of conditioning tokens; each must be one this tokenizer was made with."""
+        if isinstance(conditions, str):
+            raise TypeError(f"conditions is a list of token names, e.g. [{conditions!r}]")
+        ids = []
+        for name in conditions:
+            if name not in self.conditions:
+                raise ValueError(f"{name!r} is not a conditioning token of this tokenizer; it has "
+                                 f"{list(self.conditions) or 'none'} (add tokens with "
+                                 f"{type(self).__name__}(conditions=[...]))")
+            ids.append(self.vocab.id(name))
+        return ids
+
+    def prepare(self, piece):
+        """The piece as this tokenizer represents it: a new NoteSequence.
+
+        Notes are snapped to the grid and reduced exactly as ``encode`` does
+        (same tempo, the piece's time signatures), so
+        ``decode(encode(piece), qpm=tempo(piece))`` has the same notes.
+        """
+        notes = self.representable_notes(piece, Report())
+        qpm = tempo(piece)
+        step = step_seconds(qpm, self.steps_per_quarter)
+        meters = [(round(ts.time / step), ts.numerator, ts.denominator)
+                  for ts in piece.time_signatures]
+        return notes_to_sequence(notes, qpm, self.steps_per_quarter, meters)
+
+    def is_condition(self, token_id):
+        """True for the id of a conditioning token."""
+        return self.parsed[token_id][0] == CONDITION
+
+    # --- saving and loading -------------------------------------------------
+
+    def to_json(self):
+        """The scheme, its configuration and its vocabulary as JSON text."""
+        return json.dumps({"scheme": self.scheme, "config": self.config(),
+                           "vocabulary": self.vocab.to_list()}, indent=1)
+
+    @classmethod
+    def from_json(cls, text, source="<json>"):
+        """A tokenizer from ``to_json()``'s text; it is identical to the saved one.
+
+        Called on ``Tokenizer`` itself, it makes whichever scheme the text names.
+        """
+        from helpers.tokenizers import SCHEMES  # here, because that module imports this one
+
+        data = json.loads(text)
+        scheme = data.get("scheme")
+        if scheme not in SCHEMES:
+            raise ValueError(f"{source}: unknown tokenizer scheme {scheme!r}; "
+                             f"expected one of {sorted(SCHEMES)}")
+        if cls is not Tokenizer and scheme != cls.scheme:
+            raise ValueError(f"{source} holds a {scheme!r} tokenizer, not a {cls.scheme!r} one")
+        tokenizer = SCHEMES[scheme](**data["config"])
+        if tokenizer.vocab.to_list() != data["vocabulary"]:
+            raise ValueError(f"{source}: the saved vocabulary differs from the one its "
+                             "configuration makes (was the file edited, or saved by another "
+                             "version of the course?)")
+        return tokenizer
+
+    def save(self, path):
+        """Write ``to_json()`` to ``path`` (creating its folder); returns the path."""
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(self.to_json() + "\n", encoding="utf-8")
+        return path
+
+    @classmethod
+    def load(cls, path):
+        """Read a tokenizer written by ``save``."""
+        path = Path(path)
+        return cls.from_json(path.read_text(encoding="utf-8"), source=str(path))
+
+    def __eq__(self, other):
+        return type(self) is type(other) and self.to_json() == other.to_json()
+
+    def __hash__(self):
+        return hash(self.to_json())
+
+    def __repr__(self):
+        settings = ", ".join(f"{key}={value!r}" for key, value in self.config().items())
+        return f"{type(self).__name__}({settings})  # {len(self.vocab)} tokens"
+
+
+def check_conditions(conditions, music_tokens):
+    """The conditioning tokens as a tuple, after checking that each is a new, plain name."""
+    if isinstance(conditions, str):
+        raise TypeError(f"conditions is a list of token names, e.g. [{conditions!r}], "
+                        "not one string")
+    conditions = tuple(conditions)
+    taken = set(music_tokens)
+    for name in conditions:
+        if not isinstance(name, str) or not name or any(ch.isspace() for ch in name):
+            raise ValueError(f"a conditioning token is a name without spaces, e.g. 'STYLE_jig'; "
+                             f"got {name!r}")
+        if name in taken:
+            raise ValueError(f"{name!r} is already a token of this scheme or listed twice; "
+                             "conditioning tokens need names of their own")
+        taken.add(name)
+    return conditions

@@ -1,0 +1,152 @@
+"""From a NoteSequence to notes on a time grid, and back; the report of what changed.
+
+Tokens count time in grid steps, not seconds: with ``steps_per_quarter=4``
+(the default) one step is a 16th note. Seconds become steps with the piece's
+first tempo, rounding to the nearest step, exactly as
+``helpers.music.quantize`` does: a note never shrinks to nothing, it keeps at
+least one step.
+
+Inside the tokenizers a note is a plain tuple ``(start, pitch, end, velocity)``
+with times in steps. Tuples sort by start, then pitch: the order in which the
+tokens are written. Plain tuples (not protocol-buffer notes) keep encoding fast.
+"""
+
+from dataclasses import dataclass, fields
+
+from helpers.music import tempo
+from helpers.notes import new_sequence
+
+DEFAULT_VELOCITY = 80  # the velocity decode gives when the tokens say none
+
+
+def step_seconds(qpm, steps_per_quarter):
+    """How many seconds one grid step lasts at ``qpm`` quarter notes per minute."""
+    return 60.0 / qpm / steps_per_quarter
+
+
+@dataclass
+class Report:
+    """What encoding did to a piece's notes, so that nothing changes silently.
+
+    ``encode`` leaves one in ``tokenizer.last_report``; ``encode_with_report``
+    returns it. Every count but the last is a number of notes.
+    """
+
+    notes: int = 0          # notes in the piece
+    encoded: int = 0        # notes written as tokens
+    drums: int = 0          # drum notes: skipped (the schemes are for pitched notes)
+    out_of_range: int = 0   # pitched notes outside the pitch range: dropped
+    duplicates: int = 0     # a second note with the same pitch and start: dropped (longest kept)
+    shortened: int = 0      # notes made shorter: too long, overlapped, or partly under a higher one
+    hidden: int = 0         # melody only: notes entirely under a higher note: dropped
+    meters_replaced: int = 0  # positions only: time signatures not in the vocabulary, read as 4/4
+
+    def changed(self):
+        """True when some note was dropped or changed (beyond snapping to the grid)."""
+        return any(getattr(self, f.name) for f in fields(self)
+                   if f.name not in ("notes", "encoded"))
+
+    def __str__(self):
+        labels = {"drums": "drum notes skipped", "out_of_range": "out of the pitch range (dropped)",
+                  "duplicates": "duplicates dropped", "shortened": "shortened",
+                  "hidden": "hidden under a higher note (dropped)",
+                  "meters_replaced": "time signatures read as 4/4"}
+        changes = [f"{label}: {getattr(self, key)}" for key, label in labels.items()
+                   if getattr(self, key)]
+        return (f"{self.notes} notes in, {self.encoded} encoded; "
+                + (", ".join(changes) if changes else "nothing dropped or changed"))
+
+
+def read_notes(piece, steps_per_quarter, pitch_range, report):
+    """The piece's notes on the grid, sorted, as ``(start, pitch, end, velocity)``.
+
+    Drum notes and notes outside ``pitch_range`` (lowest, highest; both
+    included) are left out, and so is a note with the same pitch and start as
+    a longer one. ``report`` counts each.
+    """
+    step = step_seconds(tempo(piece), steps_per_quarter)
+    low, high = pitch_range
+    notes = []
+    report.notes += len(piece.notes)
+    for note in piece.notes:
+        if note.is_drum:
+            report.drums += 1
+            continue
+        pitch = note.pitch
+        if pitch < low or pitch > high:
+            report.out_of_range += 1
+            continue
+        start = max(round(note.start_time / step), 0)  # nothing before the piece begins
+        end = max(round(note.end_time / step), start + 1)
+        notes.append((start, pitch, end, note.velocity))
+    notes.sort()
+    return drop_duplicates(notes, report)
+
+
+def drop_duplicates(notes, report):
+    """Keep one note per (start, pitch): the longest (the last one, in sorted order)."""
+    kept = []
+    for note in notes:
+        if kept and kept[-1][0] == note[0] and kept[-1][1] == note[1]:
+            kept[-1] = note
+            report.duplicates += 1
+        else:
+            kept.append(note)
+    return kept
+
+
+def cut_same_pitch_overlaps(notes, report):
+    """End a note where the next note of the same pitch starts, if it is still sounding.
+
+    A key cannot be pressed twice without being released: the event and melody
+    schemes need this. ``notes`` are sorted and free of duplicates.
+    """
+    out = []
+    last_index = {}  # pitch -> where its latest note is in ``out``
+    for note in notes:
+        start, pitch = note[0], note[1]
+        i = last_index.get(pitch)
+        if i is not None and out[i][2] > start:
+            earlier = out[i]
+            out[i] = (earlier[0], pitch, start, earlier[3])
+            report.shortened += 1
+        last_index[pitch] = len(out)
+        out.append(note)
+    return out
+
+
+def notes_to_sequence(notes, qpm, steps_per_quarter, time_signatures=()):
+    """A new NoteSequence from ``(start, pitch, end, velocity)`` notes in steps.
+
+    ``time_signatures`` is a list of ``(step, numerator, denominator)``; with
+    none the sequence says 4/4. Notes are written in sorted order, all on one
+    piano part (program 0), which is what decode and prepare return.
+    """
+    step = step_seconds(qpm, steps_per_quarter)
+    seq = new_sequence(qpm=qpm)
+    if time_signatures:
+        del seq.time_signatures[:]
+        for at, numerator, denominator in time_signatures:
+            seq.time_signatures.add(time=at * step, numerator=numerator, denominator=denominator)
+    notes = sorted(notes)
+    for start, pitch, end, velocity in notes:
+        # program 0, instrument 0, not a drum: the defaults of a new note
+        seq.notes.add(pitch=pitch, velocity=velocity, start_time=start * step, end_time=end * step)
+    seq.total_time = max((end for _, _, end, _ in notes), default=0) * step
+    return seq
+
+
+def grid_notes(piece, steps_per_quarter=4):
+    """Every note of ``piece`` as ``(pitch, start_step, end_step)``, sorted by start and pitch.
+
+    Times are rounded to the grid as tokenizers do. Use it to compare what went
+    into a tokenizer with what came out, e.g.
+    ``grid_notes(tok.decode(tok.encode(x))) == grid_notes(tok.prepare(x))``.
+    """
+    step = step_seconds(tempo(piece), steps_per_quarter)
+    notes = []
+    for note in piece.notes:
+        start = round(note.start_time / step)
+        end = max(round(note.end_time / step), start + 1)
+        notes.append((start, note.pitch, end))
+    return [(pitch, start, end) for start, pitch, end in sorted(notes)]

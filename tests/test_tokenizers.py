@@ -1,0 +1,456 @@
+"""The three tokenizers of lesson 3: exact tokens, reports, errors, JSON, fuzzing, the corpus."""
+
+import json
+import random
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from helpers import music
+from helpers.errors import ReadError
+from helpers.notes import add_note, from_abc, from_musicxml, new_sequence
+from helpers.paths import quick_mode
+from helpers.tokenizers import (BOS_ID, EOS_ID, PAD_ID, EventTokenizer, MelodyTokenizer,
+                                PositionTokenizer, Tokenizer, grid_notes, load_tokenizer,
+                                quantize_for)
+
+SCHEMES = [PositionTokenizer, EventTokenizer, MelodyTokenizer]
+CORPUS_SAMPLE = 1000  # folk tunes in quick mode (COURSE_QUICK=1); all of them otherwise
+CHORALE_SAMPLE = 40   # Bach chorales in quick mode
+
+
+def piece(notes, qpm=120, meter=(4, 4), steps_per_quarter=4, drums=()):
+    """A NoteSequence from ``(pitch, start_step, end_step[, velocity])`` notes on the grid."""
+    step = 60 / qpm / steps_per_quarter
+    seq = new_sequence(qpm=qpm, numerator=meter[0], denominator=meter[1])
+    for pitch, start, end, *velocity in notes:
+        add_note(seq, pitch, start * step, end * step, velocity=velocity[0] if velocity else 80)
+    for pitch, start, end in drums:
+        add_note(seq, pitch, start * step, end * step, is_drum=True)
+    return seq
+
+
+def round_trip(tok, seq):
+    """The notes (pitch, start, end) that come back from encode then decode."""
+    return grid_notes(tok.decode(tok.encode(seq)), tok.steps_per_quarter)
+
+
+MELODY = [(62, 0, 4), (66, 4, 6), (69, 6, 8), (74, 8, 16), (73, 18, 20)]
+
+
+# --- vocabulary -----------------------------------------------------------------
+
+def test_vocabulary_sizes():
+    # specials + BAR + 22 meters + 64 positions (4/1 is 64 steps) + 88 pitches + 32 durations
+    assert len(PositionTokenizer().vocab) == 3 + 1 + 22 + 64 + 88 + 32 == 210
+    # specials + 88 NOTE_ON + 88 NOTE_OFF + 16 TIME_SHIFT + 32 VELOCITY
+    assert len(EventTokenizer().vocab) == 3 + 88 + 88 + 16 + 32 == 227
+    assert len(EventTokenizer(velocity_bins=0).vocab) == 195
+    # specials + REST + HOLD + 61 pitches (36..96)
+    assert len(MelodyTokenizer().vocab) == 3 + 2 + 61 == 66
+    assert len(PositionTokenizer(max_duration=16, time_signatures=["4/4", "3/4"]).vocab) == \
+        3 + 1 + 2 + 16 + 88 + 16
+
+
+def test_special_tokens_and_readable_names():
+    for cls in SCHEMES:
+        tok = cls()
+        assert tok.vocab.names([PAD_ID, BOS_ID, EOS_ID]) == ["PAD", "BOS", "EOS"]
+        ids = tok.encode(piece(MELODY))
+        assert ids[0] == BOS_ID and ids[-1] == EOS_ID and PAD_ID not in ids
+        names = tok.tokens(piece(MELODY))
+        assert names == tok.vocab.names(ids) and tok.vocab.ids(names) == ids
+        assert tok.vocab.name(ids[1]) == names[1]
+        # padding and repeated BOS / EOS change nothing
+        padded = [BOS_ID, PAD_ID] + ids + [EOS_ID] + [PAD_ID] * 5
+        assert grid_notes(tok.decode(padded)) == grid_notes(tok.decode(ids)) == \
+            [(p, s, e) for p, s, e in MELODY]
+        assert tok.encode(new_sequence()) == [BOS_ID, EOS_ID]
+        assert len(tok.decode([BOS_ID, EOS_ID]).notes) == 0
+    with pytest.raises(KeyError, match="NOTE_ON_200"):
+        PositionTokenizer().vocab.id("NOTE_ON_200")
+
+
+# --- the positions scheme ------------------------------------------------------------
+
+def test_positions_tokens_for_a_melody_and_a_chord():
+    tok = PositionTokenizer()
+    assert tok.tokens(piece([(60, 0, 4), (67, 0, 4), (64, 0, 4), (62, 6, 8), (64, 16, 20)])) == [
+        "BOS", "BAR", "TIMESIG_4/4",
+        "POSITION_0", "NOTE_ON_60", "DURATION_4", "NOTE_ON_64", "DURATION_4",
+        "NOTE_ON_67", "DURATION_4",  # a chord: one POSITION, then its notes low to high
+        "POSITION_6", "NOTE_ON_62", "DURATION_2",
+        "BAR", "POSITION_0", "NOTE_ON_64", "DURATION_4", "EOS"]
+    assert not tok.last_report.changed()
+
+
+@pytest.mark.parametrize("meter,bar_steps", [((4, 4), 16), ((6, 8), 12), ((3, 4), 12),
+                                             ((2, 2), 16), ((5, 8), 10), ((3, 8), 6)])
+def test_positions_one_bar_token_per_bar(meter, bar_steps):
+    tok = PositionTokenizer()
+    # notes in bars 0, 1 and 4 (bars 2 and 3 are empty); the last note ends inside bar 5
+    notes = [(60, 0, 2), (62, bar_steps + 1, bar_steps + 3), (64, 4 * bar_steps, 5 * bar_steps + 1)]
+    names = tok.tokens(piece(notes, meter=meter))
+    assert names.count("BAR") == 6
+    assert names[1:3] == ["BAR", f"TIMESIG_{meter[0]}/{meter[1]}"]
+    assert names.count(f"TIMESIG_{meter[0]}/{meter[1]}") == 1
+    decoded = tok.decode(tok.encode(piece(notes, meter=meter)))
+    assert grid_notes(decoded) == [(p, s, e) for p, s, e in notes]
+    assert (decoded.time_signatures[0].numerator, decoded.time_signatures[0].denominator) == meter
+
+
+def test_positions_meter_change_and_unknown_meter():
+    tok = PositionTokenizer()
+    seq = piece([(60, 0, 4), (62, 16, 20), (64, 28, 30), (65, 40, 42)])  # 4/4 bar, then 3/4
+    seq.time_signatures.add(time=16 * 0.125, numerator=3, denominator=4)
+    names = tok.tokens(seq)
+    assert names.count("BAR") == 4 and names.count("TIMESIG_3/4") == 1  # bars at 0, 16, 28, 40
+    assert names[names.index("TIMESIG_3/4") - 1] == "BAR"
+    decoded = tok.decode(tok.encode(seq))
+    assert grid_notes(decoded) == grid_notes(seq)
+    assert [(ts.numerator, ts.denominator) for ts in decoded.time_signatures] == [(4, 4), (3, 4)]
+    odd = piece([(60, 0, 4), (62, 20, 24)], meter=(11, 16))  # not in the vocabulary
+    assert "TIMESIG_4/4" in tok.tokens(odd) and tok.last_report.meters_replaced == 1
+    assert round_trip(tok, odd) == grid_notes(odd)  # the notes still come back exactly
+    assert "TIMESIG_11/16" in PositionTokenizer(
+        time_signatures=["4/4", "11/16"]).tokens(odd)
+
+
+def test_positions_long_notes_are_cut_to_max_duration():
+    tok = PositionTokenizer(max_duration=32)
+    seq = piece([(60, 0, 40), (64, 0, 32)])
+    names = tok.tokens(seq)
+    assert names.count("DURATION_32") == 2 and tok.last_report.shortened == 1
+    assert round_trip(tok, seq) == [(60, 0, 32), (64, 0, 32)]
+    assert str(tok.last_report) == "2 notes in, 2 encoded; shortened: 1"
+
+
+# --- the events scheme ------------------------------------------------------------------
+
+def test_events_tokens():
+    tok = EventTokenizer(max_shift=16)
+    seq = piece([(60, 0, 4, 100), (64, 0, 4, 100), (60, 4, 6, 50), (67, 26, 28, 50)])
+    assert tok.tokens(seq) == [
+        "BOS", "VELOCITY_26", "NOTE_ON_60", "NOTE_ON_64", "TIME_SHIFT_4",
+        "NOTE_OFF_60", "NOTE_OFF_64",  # releases before presses at the same time
+        "VELOCITY_13", "NOTE_ON_60", "TIME_SHIFT_2", "NOTE_OFF_60",
+        "TIME_SHIFT_16", "TIME_SHIFT_4",  # a 20-step wait
+        "NOTE_ON_67", "TIME_SHIFT_2", "NOTE_OFF_67", "EOS"]  # same velocity bin: no VELOCITY
+    assert not tok.last_report.changed()
+    decoded = tok.decode(tok.encode(seq))
+    assert [n.velocity for n in decoded.notes] == [102, 102, 50, 50]  # the middle of each bin
+    plain = EventTokenizer(velocity_bins=0)
+    assert not any(name.startswith("VELOCITY") for name in plain.tokens(seq))
+    assert {n.velocity for n in plain.decode(plain.encode(seq)).notes} == {80}
+
+
+def test_velocity_bins_come_back():
+    for bins in (1, 2, 3, 7, 32, 64):
+        tok = EventTokenizer(velocity_bins=bins)
+        for b in range(1, bins + 1):
+            assert tok.velocity_bin(tok.bin_velocity(b)) == b
+        assert {tok.velocity_bin(v) for v in range(128)} == set(range(1, bins + 1))
+
+
+def test_events_same_key_twice():
+    tok = EventTokenizer()
+    seq = piece([(60, 0, 8), (60, 4, 6)])
+    assert round_trip(tok, seq) == [(60, 0, 4), (60, 4, 6)]
+    assert tok.last_report.shortened == 1
+
+
+# --- the melody scheme --------------------------------------------------------------
+
+def test_melody_tokens():
+    tok = MelodyTokenizer()
+    assert tok.tokens(piece([(62, 0, 3), (64, 3, 4), (64, 6, 7)])) == [
+        "BOS", "PITCH_62", "HOLD", "HOLD", "PITCH_64", "REST", "REST", "PITCH_64", "EOS"]
+    assert round_trip(tok, piece(MELODY)) == [(p, s, e) for p, s, e in MELODY]
+
+
+def test_melody_keeps_the_highest_note_and_reports_it():
+    tok = MelodyTokenizer()
+    chord = piece([(60, 0, 4), (64, 0, 4), (67, 0, 4), (62, 4, 8)])
+    assert tok.tokens(chord)[1:6] == ["PITCH_67", "HOLD", "HOLD", "HOLD", "PITCH_62"]
+    assert tok.last_report.hidden == 2 and tok.last_report.encoded == 2
+    assert "hidden under a higher note (dropped): 2" in str(tok.last_report)
+    # a long low note under a short high one comes back when the high one ends
+    assert round_trip(tok, piece([(60, 0, 8), (72, 2, 4)])) == [(60, 0, 2), (72, 2, 4), (60, 4, 8)]
+    assert tok.last_report.shortened == 1 and tok.last_report.hidden == 0
+
+
+# --- what every scheme drops, and says so -------------------------------------------
+
+@pytest.mark.parametrize("cls", SCHEMES)
+def test_out_of_range_notes_are_dropped_and_reported(cls):
+    tok = cls()
+    low, high = tok.pitch_range
+    seq = piece([(low - 1, 0, 4), (60, 0, 4), (high + 1, 4, 8), (72, 4, 8)])
+    assert round_trip(tok, seq) == [(60, 0, 4), (72, 4, 8)]
+    report = tok.last_report
+    assert (report.notes, report.encoded, report.out_of_range) == (4, 2, 2)
+    assert "out of the pitch range (dropped): 2" in str(report)
+    narrow = cls(pitch_range=(60, 72))
+    assert round_trip(narrow, seq) == [(60, 0, 4), (72, 4, 8)]
+    assert f"NOTE_ON_{low}" not in narrow.vocab and f"PITCH_{low}" not in narrow.vocab
+
+
+@pytest.mark.parametrize("cls", SCHEMES)
+def test_drums_are_skipped_and_reported(cls):
+    tok = cls()
+    seq = piece(MELODY, drums=[(36, 0, 1), (42, 2, 3)])
+    assert round_trip(tok, seq) == [(p, s, e) for p, s, e in MELODY]
+    assert tok.last_report.drums == 2 and tok.last_report.encoded == len(MELODY)
+    assert tok.encode_with_report(seq)[1] == tok.last_report
+
+
+@pytest.mark.parametrize("cls", SCHEMES)
+def test_duplicates_are_merged_and_reported(cls):
+    tok = cls()
+    assert round_trip(tok, piece([(60, 0, 2), (60, 0, 4)])) == [(60, 0, 4)]
+    assert tok.last_report.duplicates == 1
+
+
+# --- conditions -----------------------------------------------------------------------
+
+@pytest.mark.parametrize("cls", SCHEMES)
+def test_conditioning_tokens(cls):
+    plain = cls()
+    tok = cls(conditions=["STYLE_jig", "KEY_D", "METER_6/8"])
+    assert len(tok.vocab) == len(plain.vocab) + 3
+    assert tok.vocab.to_list()[:len(plain.vocab)] == plain.vocab.to_list()  # music ids unchanged
+    ids = tok.encode(piece(MELODY), conditions=["STYLE_jig", "KEY_D"])
+    assert tok.vocab.names(ids[:3]) == ["BOS", "STYLE_jig", "KEY_D"]
+    assert ids[3:] == plain.encode(piece(MELODY))[1:]
+    assert grid_notes(tok.decode(ids)) == [(p, s, e) for p, s, e in MELODY]
+    assert tok.is_condition(ids[1]) and not tok.is_condition(ids[3])
+    with pytest.raises(ValueError, match="STYLE_reel"):
+        tok.encode(piece(MELODY), conditions=["STYLE_reel"])
+    with pytest.raises(ValueError, match="PAD"):
+        cls(conditions=["PAD"])
+    with pytest.raises(ValueError, match="KEY_D"):
+        cls(conditions=["KEY_D", "KEY_D"])
+    with pytest.raises(ValueError, match="spaces"):
+        cls(conditions=["STYLE jig"])
+    with pytest.raises(TypeError, match="list"):
+        cls(conditions="STYLE_jig")
+    with pytest.raises(TypeError, match="list"):
+        tok.encode(piece(MELODY), conditions="STYLE_jig")
+
+
+# --- bad ids ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("cls", SCHEMES)
+def test_decode_rejects_ids_outside_the_vocabulary(cls):
+    tok = cls()
+    size = len(tok.vocab)
+    for bad in (size, 9999, -1):
+        message = rf"token id {bad} .*{size} tokens have ids 0 to {size - 1}"
+        with pytest.raises(ValueError, match=message):
+            tok.decode([BOS_ID, bad, EOS_ID])
+    for bad in ("BAR", 1.5, None, True, [3]):
+        with pytest.raises(TypeError, match="whole numbers; item 1"):
+            tok.decode([BOS_ID, bad])
+    ids = tok.encode(piece(MELODY))
+    assert grid_notes(tok.decode(np.array(ids))) == grid_notes(tok.decode(ids))
+    assert grid_notes(tok.decode([np.int64(i) for i in ids])) == grid_notes(tok.decode(ids))
+
+
+# --- saving and loading -----------------------------------------------------------------
+
+@pytest.mark.parametrize("tok", [
+    PositionTokenizer(steps_per_quarter=12, pitch_range=(40, 90), max_duration=48,
+                      time_signatures=["4/4", "6/8", "7/16"], conditions=["STYLE_jig"]),
+    EventTokenizer(max_shift=8, velocity_bins=0, conditions=["KEY_D", "METER_6/8"]),
+    MelodyTokenizer(steps_per_quarter=2, pitch_range=(48, 84)),
+], ids=["positions", "events", "melody"])
+def test_save_and_load_give_the_same_tokenizer(tok, tmp_path):
+    path = tok.save(tmp_path / "tokenizer.json")
+    data = json.loads(path.read_text())
+    assert set(data) == {"scheme", "config", "vocabulary"}
+    assert data["vocabulary"] == tok.vocab.to_list()
+    for loaded in (type(tok).load(path), load_tokenizer(path), Tokenizer.from_json(tok.to_json())):
+        assert loaded == tok and type(loaded) is type(tok)
+        assert loaded.config() == tok.config() and loaded.vocab == tok.vocab
+        seq = piece(MELODY, steps_per_quarter=tok.steps_per_quarter)
+        assert loaded.encode(seq) == tok.encode(seq)
+    assert tok != type(tok)()  # another configuration is another tokenizer
+    other = MelodyTokenizer if type(tok) is not MelodyTokenizer else EventTokenizer
+    with pytest.raises(ValueError, match="not a"):
+        other.load(path)
+    data["vocabulary"][5] = "EDITED"
+    (tmp_path / "edited.json").write_text(json.dumps(data))
+    with pytest.raises(ValueError, match="differs"):
+        load_tokenizer(tmp_path / "edited.json")
+
+
+def test_bad_settings_are_refused():
+    with pytest.raises(ValueError, match="steps_per_quarter"):
+        PositionTokenizer(steps_per_quarter=0)
+    with pytest.raises(ValueError, match="pitch_range"):
+        MelodyTokenizer(pitch_range=(90, 60))
+    with pytest.raises(ValueError, match="whole number of steps"):
+        PositionTokenizer(time_signatures=["4/4", "5/32"])
+    with pytest.raises(ValueError, match="4/4"):
+        PositionTokenizer(time_signatures=["3/4"])
+    with pytest.raises(ValueError, match="max_duration"):
+        PositionTokenizer(max_duration=0)
+    with pytest.raises(ValueError, match="velocity_bins"):
+        EventTokenizer(velocity_bins=65)
+    with pytest.raises(ValueError, match="max_shift"):
+        EventTokenizer(max_shift=0)
+
+
+# --- time: the grid, prepare and qpm --------------------------------------------------------
+
+@pytest.mark.parametrize("cls", SCHEMES)
+def test_prepare_snaps_to_the_grid_like_quantize(cls):
+    rng = random.Random(3)
+    seq = new_sequence(qpm=100)
+    time = 0.0
+    for _ in range(30):  # a monophonic line with times off the grid
+        length = rng.uniform(0.1, 0.8)
+        add_note(seq, rng.randint(50, 80), time, time + length)
+        time += length + rng.choice([0, 0, 0.2])
+    tok = cls()
+    prepared = quantize_for(tok, seq)
+    assert grid_notes(prepared) == grid_notes(music.quantize(seq))
+    assert round_trip(tok, prepared) == grid_notes(prepared) == round_trip(tok, seq)
+    assert prepared.tempos[0].qpm == 100
+
+
+@pytest.mark.parametrize("cls", SCHEMES)
+def test_decode_writes_seconds_at_the_given_tempo(cls):
+    tok = cls()
+    ids = tok.encode(piece(MELODY))
+    fast, slow = tok.decode(ids, qpm=120), tok.decode(ids, qpm=60)
+    assert slow.tempos[0].qpm == 60
+    assert [n.end_time for n in slow.notes] == [2 * n.end_time for n in fast.notes]
+    assert fast.notes[-1].end_time == 20 * 0.125
+
+
+@pytest.mark.parametrize("cls", SCHEMES)
+def test_triplet_grid(cls):
+    tok = cls(steps_per_quarter=12)
+    seq = piece([(60, 0, 4), (62, 4, 8), (64, 8, 12), (65, 12, 24)], steps_per_quarter=12)
+    assert round_trip(tok, seq) == grid_notes(seq, 12)
+    assert not tok.last_report.changed()
+
+
+# --- robustness: whatever a model writes ----------------------------------------------------
+
+@pytest.mark.parametrize("cls", SCHEMES)
+def test_decode_survives_random_ids(cls):
+    tok = cls(conditions=["STYLE_jig", "KEY_D"])
+    low, high = tok.pitch_range
+    rng = random.Random(0)
+    total_notes = 0
+    for _ in range(200):
+        ids = [rng.randrange(len(tok.vocab)) for _ in range(rng.randrange(300))]
+        decoded = tok.decode(ids)
+        for note in decoded.notes:
+            assert note.start_time < note.end_time and low <= note.pitch <= high
+        total_notes += len(decoded.notes)
+        # what decode writes, the tokenizer can represent again
+        assert round_trip(tok, decoded) == grid_notes(tok.prepare(decoded))
+    assert total_notes > 500  # the random sequences did make notes
+
+
+# --- the whole corpus ----------------------------------------------------------------------
+
+def corpus_module():
+    """``helpers.corpus``, or None while it does not exist."""
+    try:
+        from helpers import corpus
+    except ImportError:
+        return None
+    return corpus
+
+
+def sample(items, size):
+    """Every item, or in quick mode ``size`` of them spread evenly (the same each run)."""
+    if not quick_mode() or len(items) <= size:
+        return items
+    return items[:: len(items) // size][:size]
+
+
+def music21_corpus():
+    import music21
+
+    return Path(music21.__file__).parent / "corpus"
+
+
+def folk_pieces():
+    """Every folk tune (``CORPUS_SAMPLE`` in quick mode): from helpers.corpus, else from ABC."""
+    corpus = corpus_module()
+    if corpus is not None:
+        table = corpus.corpus_table()
+        ids = table[table["collection"] != "chorales"]["id"].tolist()
+        return corpus.load_pieces(sample(ids, CORPUS_SAMPLE))
+    tunes = []
+    for folder in ("essenFolksong", "oneills1850", "ryansMammoth"):
+        for path in sorted((music21_corpus() / folder).glob("*.abc")):
+            text = path.read_text(encoding="utf-8", errors="replace")
+            tunes += ["X:" + tune for tune in re.split(r"(?m)^X:", text)[1:]]
+    pieces = []
+    for tune in sample(tunes, CORPUS_SAMPLE):
+        try:
+            pieces.append(from_abc(tune))
+        except ReadError:
+            pass  # symusic cannot read 2 of the 11,582 tunes
+    return pieces
+
+
+def chorale_pieces():
+    """Bach chorales, four voices (``CHORALE_SAMPLE`` in quick mode): polyphony, pickup bars."""
+    corpus = corpus_module()
+    if corpus is not None:
+        table = corpus.corpus_table()
+        ids = table[table["collection"] == "chorales"]["id"].tolist()
+        return corpus.load_pieces(sample(ids, CHORALE_SAMPLE))
+    paths = sample(sorted((music21_corpus() / "bach").glob("bwv*.mxl")), CHORALE_SAMPLE)
+    return [from_musicxml(path) for path in paths]
+
+
+@pytest.fixture(scope="module")
+def folk():
+    return folk_pieces()
+
+
+@pytest.fixture(scope="module")
+def chorales():
+    return chorale_pieces()
+
+
+def check_round_trip(tok, seq):
+    """decode(encode(x)) has the notes of prepare(x), and prepare(x) encodes as x does."""
+    ids, report = tok.encode_with_report(seq)
+    prepared = tok.prepare(seq)
+    expected = grid_notes(prepared)
+    assert grid_notes(tok.decode(ids)) == expected, seq.id
+    assert report.encoded == len(expected), seq.id
+    assert tok.encode(prepared) == ids, seq.id  # what prepare gives is encoded as it is
+    if not report.changed():  # nothing dropped: the tokens hold exactly the quantized piece
+        assert expected == grid_notes(music.quantize(seq)), seq.id
+    return report
+
+
+@pytest.mark.parametrize("cls,share", [(PositionTokenizer, 0.95), (EventTokenizer, 0.95),
+                                       (MelodyTokenizer, 0.8)])
+def test_every_folk_tune_round_trips(cls, share, folk):
+    tok = cls()
+    assert len(folk) >= (CORPUS_SAMPLE - 10 if quick_mode() else 11_000)
+    unchanged = sum(not check_round_trip(tok, seq).changed() for seq in folk)
+    # most tunes are kept whole (the rest lose unison doublings or, in the melody, chords)
+    assert unchanged >= share * len(folk)
+
+
+@pytest.mark.parametrize("cls", SCHEMES)
+def test_bach_chorales_round_trip(cls, chorales):
+    tok = cls()
+    assert len(chorales) >= (CHORALE_SAMPLE if quick_mode() else 300)
+    reports = [check_round_trip(tok, seq) for seq in chorales]
+    if cls is MelodyTokenizer:  # four voices, one melody: the soprano, mostly
+        assert sum(r.hidden for r in reports) > sum(r.encoded for r in reports)
