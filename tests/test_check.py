@@ -63,7 +63,37 @@ def _find_leaks(splits, key_of):
     return [i for name in ("valid", "test") for i in splits[name] if key_of[i] in train]
 
 
+def _shifts(steps, m):
+    return [f"TIME_SHIFT_{m}"] * (steps // m) + ([f"TIME_SHIFT_{steps % m}"] if steps % m else [])
+
+
+def _grid(notes, n):
+    out = ["REST"] * n
+    for pitch, start, end in notes:
+        out[start:end] = [f"PITCH_{pitch}"] + ["HOLD"] * (end - start - 1)
+    return out
+
+
+def _ungrid(tokens):
+    notes, current = [], None
+    for step, token in enumerate(tokens + ["REST"]):
+        if token != "HOLD" and current:
+            notes.append((current[0], current[1], step))
+            current = None
+        if token.startswith("PITCH_"):
+            current = (int(token[6:]), step)
+    return notes
+
+
+def _vocab(names):
+    return {name: i for i, name in enumerate(["PAD", "BOS", "EOS"] + sorted(set(names)))}
+
+
 RIGHT = {
+    "tok-time-shift": _shifts,
+    "tok-melody-grid": _grid,
+    "tok-grid-to-notes": _ungrid,
+    "tok-vocab": _vocab,
     "data-german-3-4": _german,
     "data-top-values": _top_values,
     "data-interval-key": lambda p: tuple(b - a for a, b in zip(p, p[1:])),
@@ -82,6 +112,15 @@ RIGHT = {
 }
 
 WRONG = {
+    "tok-time-shift": [lambda s, m: [f"TIME_SHIFT_{s}"], lambda s, m: [f"TIME_SHIFT_{m}"] * (s // m + 1),
+                       lambda s, m: "TIME_SHIFT_4"],
+    "tok-melody-grid": [lambda n, k: _grid(n, k)[:-1], lambda n, k: [t.replace("REST", "HOLD") for t in _grid(n, k)],
+                        lambda n, k: " ".join(_grid(n, k))],
+    "tok-grid-to-notes": [lambda t: _ungrid(t)[:-1], lambda t: [(p, s, e - 1) for p, s, e in _ungrid(t)],
+                          lambda t: {n for n in _ungrid(t)}],
+    "tok-vocab": [lambda n: {x: i for i, x in enumerate(sorted(set(n)))},
+                  lambda n: {x: i for i, x in enumerate(["PAD", "BOS", "EOS"] + list(dict.fromkeys(n)))},
+                  lambda n: ["PAD", "BOS", "EOS"] + sorted(set(n))],
     "data-german-3-4": [lambda t: t[t["region"].str.contains("Deutschland", na=False) & (t["meter"] == "3/4")],
                         lambda t: t[t["region"].str.contains("deutschland", case=False, na=False)],
                         lambda t: list(_german(t)["id"])],
