@@ -232,6 +232,44 @@ def load_genre(root, genre, cls_path=None, layout="matched", sample=None, seed=0
     return pieces, report
 
 
+# --- a practice copy -------------------------------------------------------
+
+def make_practice_dataset(root):
+    """Write a tiny dataset in the real lmd_matched layout, for practice offline.
+
+    Six tracks (four Rock, two Pop), one Rock track with two candidate MIDI
+    files (the better match must win) and one corrupt file (a data byte above
+    127), plus ``match_scores.json`` and a tagtraum ``.cls`` file with comment
+    lines. Lesson 2 runs the real Lakh code on it. Returns ``root``.
+    """
+    from helpers import music
+    from helpers.notes import save_midi
+
+    root = Path(root)
+    tracks = {  # track id: (genre, {md5: score}, first pitch)
+        "TRAAAAA128F1111111": ("Rock", {"a" * 32: 0.9, "b" * 32: 0.6}, 40),
+        "TRBBBBB128F2222222": ("Rock", {"c" * 32: 0.7}, 45),
+        "TRCCCCC128F3333333": ("Rock", {"d" * 32: 0.8}, 50),
+        "TRDDDDD128F4444444": ("Rock", {"e" * 32: 0.95}, 0),   # corrupt, see below
+        "TREEEEE128F5555555": ("Pop", {"f" * 32: 0.9}, 60),
+        "TRFFFFF128F6666666": ("Pop", {"0" * 32: 0.5}, 64),
+    }
+    for track_id, (_, candidates, pitch) in tracks.items():
+        for md5 in candidates:
+            path = midi_path(root, track_id, md5)
+            save_midi(music.melody([pitch, pitch + 7, pitch + 5, pitch + 12], qpm=120), path)
+    corrupt = midi_path(root, "TRDDDDD128F4444444", "e" * 32)
+    data = bytearray(corrupt.read_bytes())
+    data[data.index(0x90) + 2] = 0xC8   # velocity 200: not a valid MIDI data byte
+    corrupt.write_bytes(bytes(data))
+    scores = {track: candidates for track, (_, candidates, _) in tracks.items()}
+    (root / SCORES_FILE).write_text(json.dumps(scores, indent=1))
+    lines = ["# practice copy of the tagtraum CD2 genre annotations", "#"]
+    lines += [f"{track}\t{genre}" for track, (genre, _, _) in tracks.items()]
+    (root / GENRE_FILES[0]).write_text("\n".join(lines) + "\n")
+    return root
+
+
 # --- download ----------------------------------------------------------------
 
 LAKH_URL = "http://hog.ee.columbia.edu/craffel/lmd/"

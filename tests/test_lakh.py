@@ -317,3 +317,12 @@ def test_a_refused_archive_leaves_nothing_half_unpacked(tmp_path, fake_web):
     assert not (tmp_path / "dest" / "lmd_matched").exists()
     assert not list((tmp_path / "dest").glob(".unpacking-*"))
     assert not (tmp_path / "evil.mid").exists()
+
+
+def test_practice_dataset_runs_through_the_real_loader(tmp_path):
+    root = lakh.make_practice_dataset(tmp_path)
+    table = lakh.genre_files(root, "rock")
+    assert len(table) == 4 and table.loc[0, "md5"] == "a" * 32  # the better of two candidates
+    pieces, report = lakh.load_genre(root, "Rock", progress=False)
+    assert len(pieces) == 3
+    assert list(report["reason"].str.contains("data byte must be in range")) == [True]
