@@ -41,12 +41,17 @@ LESSONS = [
     Lesson(1, "easy", "01_midi_and_notes", "MIDI and notes", 15,
            "pitch, velocity, seconds and beats, tempo, instruments and drums; "
            "build, transpose, stretch, quantize and save a melody"),
+    Lesson(2, "easy", "02_building_a_dataset", "Building a dataset", 15,
+           "explore the folk corpus, filter it, find duplicates, split without leakage, "
+           "augment; Lakh MIDI filtered to Rock"),
+    Lesson(3, "easy", "03_tokenization", "Tokenization", 15,
+           "positions, events and melody-grid tokens; encode, decode, what gets lost; "
+           "compare with miditok"),
 ]
 
 # Lessons of the syllabus (../shared/COURSE.md) that are not written yet; the
 # README lists them so that teachers see the whole plan.
 PLANNED = [
-    (2, "easy", "Building a dataset"), (3, "easy", "Tokenization"),
     (4, "easy", "Sampling a pretrained model"), (5, "easy", "Continue a melody"),
     (6, "medium", "A Markov baseline"), (7, "medium", "Train an LSTM"),
     (8, "medium", "Train a Transformer"), (9, "medium", "From prompt to music"),
