@@ -10,7 +10,7 @@ import importlib.metadata
 import sys
 from dataclasses import dataclass
 
-from helpers.paths import EXAMPLES_DIR, cache_dir
+from helpers.paths import EXAMPLES_DIR
 
 
 @dataclass
@@ -87,11 +87,14 @@ def check_examples():
 
 
 def check_cache():
-    folder = cache_dir()
-    built = folder.exists() and any(folder.iterdir())
-    detail = f"built in {folder}" if built else (
-        f"not built yet ({folder}); lessons 0 and 1 do not need it")
-    return Finding("data cache", True, detail)
+    """Whether the folk corpus cache is built (lesson 2 builds it on first use otherwise)."""
+    from helpers import corpus
+
+    manifest = corpus.read_manifest()
+    if corpus.is_fresh(manifest):
+        return Finding("data cache", True, corpus.summary_line(manifest))
+    return Finding("data cache", True, "the folk corpus is not built yet: it builds by itself on "
+                   "first use (under a minute), or now with `python -m helpers data build`")
 
 
 def diagnose():

@@ -43,3 +43,9 @@ def test_problems_print_their_fix(monkeypatch, capsys):
 def test_command_line_doctor_exits_zero():
     result = subprocess.run([sys.executable, "-m", "helpers", "doctor"], capture_output=True, text=True)
     assert result.returncode == 0 and "torch" in result.stdout
+
+
+def test_cache_finding_says_how_to_build_when_missing(monkeypatch, tmp_path):
+    monkeypatch.setenv("COURSE_CACHE", str(tmp_path))
+    finding = doctor.check_cache()
+    assert "python -m helpers data build" in finding.detail
