@@ -8,26 +8,18 @@ renamed, so a crash never leaves half a checkpoint, and read back with
 ``torch.load(..., weights_only=True)``, which cannot run code hidden in a file.
 """
 
-import hashlib
-import os
 from dataclasses import asdict
 from pathlib import Path
 
 import torch
+
+from helpers.paths import file_sha256, write_atomic
 
 FORMAT = 1
 
 
 class CheckpointError(ValueError):
     """A checkpoint cannot be used: bad checksum, other tokenizer, other model shape."""
-
-
-def sha256(path):
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def save_checkpoint(path, model, tokenizer_json, meta=None, resume_state=None):
@@ -44,10 +36,7 @@ def save_checkpoint(path, model, tokenizer_json, meta=None, resume_state=None):
     }
     if resume_state is not None:
         payload["resume"] = resume_state
-    tmp = path.with_name(path.name + ".tmp")
-    torch.save(payload, tmp)
-    os.replace(tmp, path)
-    return path
+    return write_atomic(path, lambda f: torch.save(payload, f), binary=True)
 
 
 def read_checkpoint(path, expected_sha256=None):
@@ -56,7 +45,7 @@ def read_checkpoint(path, expected_sha256=None):
     if not path.is_file():
         raise CheckpointError(f"{path}: no such checkpoint file")
     if expected_sha256 is not None:
-        actual = sha256(path)
+        actual = file_sha256(path)
         if actual != expected_sha256:
             raise CheckpointError(f"{path}: checksum mismatch (expected {expected_sha256[:12]}..., "
                                   f"got {actual[:12]}...); the file is damaged or was replaced")

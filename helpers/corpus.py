@@ -45,7 +45,7 @@ from pathlib import Path
 
 import numpy as np
 
-from helpers.paths import cache_dir
+from helpers.paths import cache_dir, write_atomic
 
 FORMAT_VERSION = 1  # bump when the files' layout or content changes
 TPQ = 480  # ticks per quarter note in notes.npz
@@ -619,15 +619,6 @@ def flat_arrays(notes, ids):
     for name in NOTE_ARRAYS:
         arrays[name] = np.concatenate([n[name] for n in notes]) if notes else np.zeros(0, np.int64)
     return arrays
-
-
-def write_atomic(path, write, binary=False):
-    """Write a file under a temporary name, then rename it: never half a file."""
-    tmp = path.with_name(path.name + ".tmp")
-    with open(tmp, "wb" if binary else "w", encoding=None if binary else "utf-8",
-              newline=None if binary else "") as f:
-        write(f)
-    os.replace(tmp, path)
 
 
 def summary_line(manifest):

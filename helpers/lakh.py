@@ -41,7 +41,7 @@ import zipfile
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from helpers.folder import load_files, load_summary, make_report
-from helpers.paths import cache_dir
+from helpers.paths import cache_dir, file_sha256
 
 GENRES = ("Blues", "Country", "Electronic", "Folk", "Jazz", "Latin", "Metal", "New Age",
           "Pop", "Punk", "Rap", "Reggae", "RnB", "Rock", "World")
@@ -307,15 +307,6 @@ def open_url(url):
     return urllib.request.urlopen(url, timeout=60)
 
 
-def sha256_of(path):
-    """The sha256 of a file, read 1 MiB at a time (archives are big)."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as file:
-        while chunk := file.read(CHUNK_SIZE):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def read_checksums(dest):
     """The checksums recorded in ``dest/checksums.json`` ({file name: sha256})."""
     path = Path(dest) / CHECKSUMS_FILE
@@ -441,7 +432,7 @@ def _fetch_verified(part, dest, checksums, expected, opener, progress):
         source = (f"the checksum recorded in {CHECKSUMS_FILE} at first download "
                   f"(delete that entry to trust the new file)")
     if path.is_file():
-        actual = sha256_of(path)
+        actual = file_sha256(path)
         if trusted is None or actual == trusted.lower():
             checksums[path.name] = actual
             if progress:

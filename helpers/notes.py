@@ -18,11 +18,11 @@ about two seconds to load.
 """
 
 import io
-import os
 import warnings
 from pathlib import Path
 
 from helpers.errors import ReadError
+from helpers.paths import write_atomic
 
 MIDI_SUFFIXES = (".mid", ".midi", ".kar")
 ABC_SUFFIXES = (".abc",)
@@ -213,7 +213,5 @@ def save_midi(seq, path):
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_bytes(sequence_to_midi_bytes(seq))
-    os.replace(tmp, path)
-    return path
+    data = sequence_to_midi_bytes(seq)
+    return write_atomic(path, lambda f: f.write(data), binary=True)

@@ -5,6 +5,7 @@ package (the package is installed in editable mode, locally and in Colab).
 Lesson 0 loads its first piece with :func:`example`.
 """
 
+import hashlib
 import os
 from pathlib import Path
 
@@ -38,3 +39,27 @@ def quick_mode():
     tests set it; learners leave it unset.
     """
     return os.environ.get("COURSE_QUICK", "0") not in ("", "0", "false", "False")
+
+
+def write_atomic(path, write, binary=False):
+    """Write a file under a temporary name, then rename it: a crash never leaves half a file.
+
+    ``write(f)`` writes into the open temporary file. Used for MIDI files,
+    the corpus cache and checkpoints.
+    """
+    path = Path(path)
+    tmp = path.with_name(path.name + ".tmp")
+    with open(tmp, "wb" if binary else "w", encoding=None if binary else "utf-8",
+              newline=None if binary else "") as f:
+        write(f)
+    os.replace(tmp, path)
+    return path
+
+
+def file_sha256(path):
+    """The sha256 of a file, read 1 MiB at a time (archives and checkpoints can be big)."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        while chunk := f.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()

@@ -3,7 +3,8 @@
 import pytest
 import torch
 
-from helpers.checkpoints import CheckpointError, load_checkpoint, save_checkpoint, sha256
+from helpers.checkpoints import CheckpointError, load_checkpoint, save_checkpoint
+from helpers.paths import file_sha256
 from helpers.models import build_model
 from helpers.sampling import filter_logits, sample
 from helpers.training import TrainConfig, evaluate, learning_rate, train
@@ -141,7 +142,7 @@ def test_early_stopping(tmp_path):
 
 def test_checkpoint_refuses_wrong_checksum_other_tokenizer_and_garbage(tmp_path):
     path = save_checkpoint(tmp_path / "m.pt", tiny("lstm"), '{"vocab": ["a"]}')
-    load_checkpoint(path, tokenizer_json='{"vocab": ["a"]}', expected_sha256=sha256(path))
+    load_checkpoint(path, tokenizer_json='{"vocab": ["a"]}', expected_sha256=file_sha256(path))
     with pytest.raises(CheckpointError, match="checksum mismatch"):
         load_checkpoint(path, expected_sha256="0" * 64)
     with pytest.raises(CheckpointError, match="different tokenizer"):
