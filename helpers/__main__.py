@@ -6,6 +6,8 @@
     make-examples [--check]    write the example MIDI files in data/examples/
     data build [--force]       build the folk and chorale corpus cache (lesson 2)
     data info                  show what the corpus cache holds
+    train --model M --out DIR  train a model on the folk corpus (lessons 7, 8)
+    ship DIR --name NAME       copy DIR/best.pt to data/checkpoints/ with its manifest entry
 """
 
 import argparse
@@ -24,6 +26,13 @@ def main(argv=None):
     actions = data.add_subparsers(dest="action", required=True)
     actions.add_parser("build").add_argument("--force", action="store_true", help="rebuild anyway")
     actions.add_parser("info")
+    train = commands.add_parser("train", help="train a model on the folk corpus")
+    from helpers.train_command import add_train_arguments
+    add_train_arguments(train)
+    ship = commands.add_parser("ship", help="copy a trained model to data/checkpoints/")
+    ship.add_argument("run_dir")
+    ship.add_argument("--name", required=True)
+    argv = sys.argv[1:] if argv is None else list(argv)
     args = parser.parse_args(argv)
 
     if args.command == "doctor":
@@ -42,6 +51,14 @@ def main(argv=None):
     if args.command == "data":
         from helpers.corpus import data_command
         return data_command(args.action, force=getattr(args, "force", False))
+    if args.command == "train":
+        from helpers.train_command import train_command
+        train_command(args, argv[1:])
+        return 0
+    if args.command == "ship":
+        from helpers.train_command import ship
+        ship(args.run_dir, args.name)
+        return 0
     return 2
 
 

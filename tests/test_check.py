@@ -6,8 +6,10 @@ answer of the wrong type gives a hint rather than a traceback.
 """
 
 import copy
+import math
 
 import pytest
+import torch
 
 from helpers import music
 from helpers.check import CHECKS, check, run_check
@@ -152,6 +154,190 @@ WRONG = {
     "midi-snap": [lambda s, q, k: int(s / (60 / q / k)) * (60 / q / k),
                   lambda s, q, k: round(s / (60 / q * k)) * (60 / q * k), lambda s, q, k: s],
 }
+
+
+# --- lessons 4-8: reference answers (the same as in the solution notebooks) ---
+
+def _temperature(logits, t):
+    return torch.softmax(logits / t, dim=-1)
+
+
+def _top_k(probs, k):
+    kept = torch.zeros_like(probs)
+    top = torch.topk(probs, k)
+    kept[top.indices] = top.values
+    return kept / kept.sum()
+
+
+def _top_p(probs, p):
+    order = torch.argsort(probs, descending=True)
+    kept = torch.zeros_like(probs)
+    total = 0.0
+    for i in order.tolist():
+        kept[i] = probs[i]
+        total += probs[i].item()
+        if total >= p - 1e-9:
+            break
+    return kept / kept.sum()
+
+
+def _top_p_strict(probs, p):   # wrong: drops the token that reaches p
+    order = torch.argsort(probs, descending=True)
+    kept, total = torch.zeros_like(probs), 0.0
+    for i in order.tolist():
+        if total + probs[i].item() > p:
+            break
+        kept[i] = probs[i]
+        total += probs[i].item()
+    return kept / max(kept.sum(), 1e-12)
+
+
+def _pitch_classes(piece):
+    counts = [0] * 12
+    for note in piece.notes:
+        counts[note.pitch % 12] += 1
+    return [c / len(piece.notes) for c in counts]
+
+
+def _first_notes(piece, n):
+    out = copy.deepcopy(piece)
+    keep = sorted(out.notes, key=lambda note: (note.start_time, note.pitch))[:n]
+    keep = [copy.deepcopy(note) for note in keep]
+    del out.notes[:]
+    out.notes.extend(keep)
+    return out
+
+
+def _first_notes_unsorted(piece, n):
+    out = copy.deepcopy(piece)
+    keep = [copy.deepcopy(note) for note in out.notes[:n]]
+    del out.notes[:]
+    out.notes.extend(keep)
+    return out
+
+
+def _first_notes_in_place(piece, n):
+    keep = [copy.deepcopy(note) for note in sorted(piece.notes, key=lambda note: (note.start_time, note.pitch))[:n]]
+    del piece.notes[:]
+    piece.notes.extend(keep)
+    return piece
+
+
+def _prompt_tokens(tokens, n):
+    seen = 0
+    for i, token in enumerate(tokens):
+        if token.startswith("DURATION_"):
+            seen += 1
+            if seen == n:
+                return tokens[:i + 1]
+    return list(tokens)
+
+
+def _bigrams(sequences):
+    counts = {}
+    for seq in sequences:
+        for pair in zip(seq, seq[1:]):
+            counts[pair] = counts.get(pair, 0) + 1
+    return counts
+
+
+def _bigram_probability(counts, previous, token, vocab_size, alpha):
+    total = sum(c for (a, _), c in counts.items() if a == previous)
+    return (counts.get((previous, token), 0) + alpha) / (total + alpha * vocab_size)
+
+
+def _make_batch(data, starts, block_size):
+    x = torch.stack([data[s:s + block_size] for s in starts])
+    y = torch.stack([data[s + 1:s + block_size + 1] for s in starts])
+    return x, y
+
+
+def _should_stop(losses, patience):
+    if len(losses) <= patience:
+        return False
+    return min(losses[-patience:]) >= min(losses[:-patience])
+
+
+def _lr_at(step, warmup, max_steps, lr, min_lr):
+    if step < warmup:
+        return lr * (step + 1) / warmup
+    progress = min(1.0, (step - warmup) / (max_steps - warmup))
+    return min_lr + 0.5 * (lr - min_lr) * (1 + math.cos(math.pi * progress))
+
+
+def _transpose_tokens(tokens, shift):
+    return [f"NOTE_ON_{int(t[8:]) + shift}" if t.startswith("NOTE_ON_") else t for t in tokens]
+
+
+def _attention(q, k, v, mask):
+    scores = q @ k.transpose(-2, -1) / math.sqrt(q.shape[-1])
+    return torch.softmax(scores.masked_fill(~mask, float("-inf")), dim=-1) @ v
+
+
+def _count_parameters(vocab, block, layers, embd):
+    per_layer = 2 * embd + (3 * embd * embd + 3 * embd) + (embd * embd + embd) + 2 * embd \
+        + (4 * embd * embd + 4 * embd) + (4 * embd * embd + embd)
+    return vocab * embd + block * embd + layers * per_layer + 2 * embd
+
+
+RIGHT.update({
+    "sample-temperature": _temperature,
+    "sample-top-k": _top_k,
+    "sample-top-p": _top_p,
+    "sample-pitch-classes": _pitch_classes,
+    "cont-first-notes": _first_notes,
+    "cont-prompt-tokens": _prompt_tokens,
+    "cont-new-notes": lambda piece, t: [n for n in piece.notes if n.start_time >= t],
+    "markov-bigrams": _bigrams,
+    "markov-probability": _bigram_probability,
+    "markov-bits-per-note": lambda nats, tokens, notes: nats * tokens / notes / math.log(2),
+    "lstm-batch": _make_batch,
+    "lstm-early-stop": _should_stop,
+    "lstm-lr-schedule": _lr_at,
+    "lstm-transpose-tokens": _transpose_tokens,
+    "tf-causal-mask": lambda size: torch.ones(size, size, dtype=torch.bool).tril(),
+    "tf-attention": _attention,
+    "tf-param-count": _count_parameters,
+})
+
+WRONG.update({
+    "sample-temperature": [lambda l, t: torch.softmax(l * t, -1), lambda l, t: torch.softmax(l, -1),
+                           lambda l, t: l / t],
+    "sample-top-k": [lambda p, k: p, lambda p, k: torch.where(p >= torch.topk(p, k).values[-1], p, 0),
+                     lambda p, k: _top_k(p, k + 1)],
+    "sample-top-p": [_top_p_strict, lambda p, q: p, lambda p, q: _top_k(p, 2)],
+    "sample-pitch-classes": [lambda s: [sum(n.pitch % 12 == c for n in s.notes) for c in range(12)],
+                             lambda s: [sum(n.pitch == 60 + c for n in s.notes) / len(s.notes) for c in range(12)],
+                             lambda s: [1 / 12] * 12],
+    "cont-first-notes": [_first_notes_unsorted, _first_notes_in_place, lambda s, n: list(s.notes)[:n]],
+    "cont-prompt-tokens": [lambda t, n: t[:1 + 5 * n], lambda t, n: _prompt_tokens(t, n)[:-1],
+                           lambda t, n: _prompt_tokens(t, n + 1)],
+    "cont-new-notes": [lambda s, t: [n for n in s.notes if n.start_time > t],
+                       lambda s, t: [n for n in s.notes if n.end_time > t], lambda s, t: len(s.notes)],
+    "markov-bigrams": [lambda seqs: _bigrams([sum(seqs, [])]), lambda seqs: _bigrams([s[1:] for s in seqs]),
+                       lambda seqs: list(_bigrams(seqs))],
+    "markov-probability": [lambda c, a, b, v, al: (c.get((a, b), 0) + al) / (sum(c.values()) + al * v),
+                           lambda c, a, b, v, al: c.get((a, b), 0) / max(1, sum(n for (x, _), n in c.items() if x == a)),
+                           lambda c, a, b, v, al: _bigram_probability(c, a, b, v, al) * 2],
+    "markov-bits-per-note": [lambda n, t, k: n * t / k, lambda n, t, k: n / math.log(2),
+                             lambda n, t, k: n * k / t / math.log(2)],
+    "lstm-batch": [lambda d, s, b: _make_batch(d, s, b)[::-1], lambda d, s, b: (_make_batch(d, s, b)[0],) * 2,
+                   lambda d, s, b: torch.stack([d[i:i + b] for i in s])],
+    "lstm-early-stop": [lambda l, p: len(l) > p and l[-1] > l[-2], lambda l, p: False,
+                        lambda l, p: len(l) > p and min(l[-p:]) > min(l[:-p])],
+    "lstm-lr-schedule": [lambda s, w, m, lr, mn: lr, lambda s, w, m, lr, mn: _lr_at(s, w, m, lr, 0.0),
+                         lambda s, w, m, lr, mn: lr * s / w if s < w else _lr_at(s, w, m, lr, mn)],
+    "lstm-transpose-tokens": [lambda t, s: t, lambda t, s: [x.replace("60", str(60 + s)) for x in t],
+                              lambda t, s: [f"{x[:-2]}{int(x[-2:]) + s}" if x[-2:].isdigit() else x for x in t]],
+    "tf-causal-mask": [lambda n: torch.ones(n, n, dtype=torch.bool).triu(),
+                       lambda n: torch.ones(n, n).tril(), lambda n: torch.ones(n, n, dtype=torch.bool).tril(-1)],
+    "tf-attention": [lambda q, k, v, m: torch.softmax(q @ k.transpose(-2, -1) / math.sqrt(q.shape[-1]), -1) @ v,
+                     lambda q, k, v, m: torch.softmax((q @ k.transpose(-2, -1)).masked_fill(~m, float("-inf")), -1) @ v,
+                     lambda q, k, v, m: v],
+    "tf-param-count": [lambda v, b, l, e: _count_parameters(v, b, l, e) + v * e,
+                       lambda v, b, l, e: _count_parameters(v, b, l, e) - b * e,
+                       lambda v, b, l, e: l * 12 * e * e],
+})
 
 
 def test_every_registered_check_is_tested_here():
