@@ -47,14 +47,27 @@ LESSONS = [
     Lesson(3, "easy", "03_tokenization", "Tokenization", 15,
            "positions, events and melody-grid tokens; encode, decode, what gets lost; "
            "compare with miditok"),
+    Lesson(4, "easy", "04_sampling_a_pretrained_model", "Sampling a pretrained model", 20,
+           "generate with the shipped folk Transformer; temperature, top-k, top-p, batches, seeds; "
+           "how temperature changes pitch-class and interval statistics"),
+    Lesson(5, "easy", "05_continue_a_melody", "Continue a melody", 20,
+           "the first n notes of a corpus tune or your own MIDI file as a prompt; continuations "
+           "side by side at several temperatures"),
+    Lesson(6, "medium", "06_a_markov_baseline", "A Markov baseline", 30,
+           "n-gram models by counting, smoothing, bits per note on the test split, sampling, "
+           "where a Markov model fails"),
+    Lesson(7, "medium", "07_train_an_lstm", "Train an LSTM", 45,
+           "a MelodyRNN-style LSTM: training loop, early stopping, checkpoints, resuming, "
+           "learning curves, transposition augmentation"),
+    Lesson(8, "medium", "08_train_a_transformer", "Train a Transformer", 40,
+           "attention, masks, positions, key/value cache; train the student project's model in "
+           "10 minutes; compare with the LSTM and the n-gram"),
 ]
 
 # Lessons of the syllabus (../shared/COURSE.md) that are not written yet; the
 # README lists them so that teachers see the whole plan.
 PLANNED = [
-    (4, "easy", "Sampling a pretrained model"), (5, "easy", "Continue a melody"),
-    (6, "medium", "A Markov baseline"), (7, "medium", "Train an LSTM"),
-    (8, "medium", "Train a Transformer"), (9, "medium", "From prompt to music"),
+    (9, "medium", "From prompt to music"),
     (10, "medium", "Latent spaces"), (11, "medium", "How good is it?"),
     (12, "easy", "The studio"),
 ]

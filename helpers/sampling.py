@@ -45,7 +45,7 @@ def filter_logits(logits, temperature=1.0, top_k=None, top_p=None):
 
 @torch.no_grad()
 def sample(model, prompt, n_tokens, *, temperature=1.0, top_k=None, top_p=None, n_pieces=1,
-           seed=None, eos_id=None, allowed=None, vocab_size=None):
+           seed=None, eos_id=None, allowed=None, vocab_size=None, use_cache=True):
     """Generate ``n_pieces`` continuations of ``prompt`` (a list of token ids).
 
     Returns a list of ``n_pieces`` lists of new token ids (the prompt is not
@@ -53,6 +53,8 @@ def sample(model, prompt, n_tokens, *, temperature=1.0, top_k=None, top_p=None, 
     ``allowed(history) -> bool tensor (vocab,)`` may forbid tokens, e.g. those a
     tokenizer could not decode at this point. ``seed`` makes the result repeat.
     A prompt longer than the model's context is cut to its last tokens.
+    ``use_cache=False`` runs the whole context again for every token, as a
+    model without a cache must (lesson 8 times the difference).
     """
     vocab_size = vocab_size or model.config.vocab_size
     check_sampling_args(temperature, top_k, top_p, vocab_size)
@@ -64,8 +66,8 @@ def sample(model, prompt, n_tokens, *, temperature=1.0, top_k=None, top_p=None, 
     generator = torch.Generator().manual_seed(seed) if seed is not None else None
     device = next(model.parameters(), torch.empty(0)).device
     history = [list(prompt) for _ in range(n_pieces)]
-    logits, cache = _prefill(model, history, device)
-    done = [False] * n_pieces
+    logits, cache, filled = _prefill(model, history, device)
+    ends = [None] * n_pieces   # where each piece stopped (just after its EOS)
     for _ in range(n_tokens):
         logits = filter_logits(logits.float(), temperature, top_k, top_p)
         if allowed is not None:
@@ -74,29 +76,39 @@ def sample(model, prompt, n_tokens, *, temperature=1.0, top_k=None, top_p=None, 
         probs = torch.softmax(logits, dim=-1).cpu()
         next_ids = torch.multinomial(probs, 1, generator=generator).squeeze(1).tolist()
         for b, token in enumerate(next_ids):
-            if not done[b]:
-                history[b].append(token)
-                done[b] = token == eos_id
-        if all(done):
+            history[b].append(token)   # finished pieces go on too, so the batch stays square
+            if ends[b] is None and token == eos_id:
+                ends[b] = len(history[b])
+        if all(end is not None for end in ends):
             break
-        logits, cache = _step(model, history, next_ids, cache, device)
-    return [h[len(prompt):] for h in history]
+        if use_cache:
+            logits, cache, filled = _step(model, next_ids, cache, filled, history, device)
+        else:
+            logits, cache, filled = _prefill(model, history, device)
+    return [h[len(prompt):end] for h, end in zip(history, ends)]
 
 
-def _prefill(model, history, device):
-    """Run the prompt (cut to the context) through the model; return last logits and cache."""
+def _prefill(model, history, device, keep=None):
+    """Run the last ``keep`` tokens (at most the context) through the model.
+
+    Returns the last position's logits, the cache, and how many positions the
+    cache holds.
+    """
     context = model.context
-    window = [h[-(context - 1):] if context else h for h in history]
+    keep = keep or (context - 1 if context else None)
+    window = [h[-keep:] if keep else h for h in history]
     logits, cache = model(torch.tensor(window, device=device))
-    return logits[:, -1], cache
+    return logits[:, -1], cache, len(window[0])
 
 
-def _step(model, history, next_ids, cache, device):
-    """Feed one token per piece; when a Transformer's context is full, restart from half of it."""
+def _step(model, next_ids, cache, filled, history, device):
+    """Feed one token per piece; when a Transformer's context is full, restart from half of it.
+
+    Restarting costs one pass over half the context, then the cache is used
+    again for the next context/2 tokens.
+    """
     context = model.context
-    if context and len(history[0]) >= context:
-        window = [h[-(context // 2):] for h in history]
-        logits, cache = model(torch.tensor(window, device=device))
-        return logits[:, -1], cache
+    if context and filled >= context:
+        return _prefill(model, history, device, keep=context // 2)
     logits, cache = model(torch.tensor(next_ids, device=device).unsqueeze(1), cache)
-    return logits[:, -1], cache
+    return logits[:, -1], cache, filled + 1

@@ -38,6 +38,7 @@ def add_train_arguments(parser):
     parser.add_argument("--minutes", type=float, default=0.0, help="stop after this long (0: no limit)")
     parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--lr", type=float, default=1e-3)
+    parser.add_argument("--dropout", type=float, default=0.1, help="dropout of the neural models")
     parser.add_argument("--eval-every", type=int, default=50)
     parser.add_argument("--transpose", type=int, default=0,
                         help="augment training tunes by -N..N semitones")
@@ -46,6 +47,16 @@ def add_train_arguments(parser):
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--resume", action="store_true", help="continue from OUT/latest.pt")
     parser.add_argument("--device", default="auto")
+
+
+def folk_train_config(**changes):
+    """The training settings of the shipped models (the command's defaults), with ``changes``.
+
+    Lessons 7 and 8 call this, so a notebook trains exactly as the command did.
+    """
+    defaults = dict(max_steps=400, batch_size=32, block_size=256, lr=1e-3, min_lr=1e-4,
+                    warmup_steps=100, eval_every=50, eval_batches=8, patience=5)
+    return TrainConfig(**{**defaults, **changes})
 
 
 def make_tokenizer(scheme):
@@ -66,10 +77,10 @@ def train_command(args, argv):
         model = build_model("ngram", vocab_size=len(tokenizer.vocab), order=args.order).fit(data.ids["train"])
         report["train_seconds"] = round(time.monotonic() - started, 1)
     else:
-        cfg = TrainConfig(max_steps=args.steps, batch_size=args.batch_size, lr=args.lr,
-                          min_lr=args.lr / 10, eval_every=args.eval_every, eval_batches=8,
-                          max_minutes=args.minutes, seed=args.seed, device=args.device)
-        model = build_model(args.model, vocab_size=len(tokenizer.vocab))
+        cfg = folk_train_config(max_steps=args.steps, batch_size=args.batch_size, lr=args.lr,
+                                min_lr=args.lr / 10, eval_every=args.eval_every,
+                                max_minutes=args.minutes, seed=args.seed, device=args.device)
+        model = build_model(args.model, vocab_size=len(tokenizer.vocab), dropout=args.dropout)
         history = train(model, data.stream("train"), data.stream("valid"), cfg, out,
                         tokenizer.to_json(), resume=args.resume, meta={"data": data.info})
         seconds = time.monotonic() - started
