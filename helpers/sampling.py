@@ -69,10 +69,11 @@ def sample(model, prompt, n_tokens, *, temperature=1.0, top_k=None, top_p=None, 
     logits, cache, filled = _prefill(model, history, device)
     ends = [None] * n_pieces   # where each piece stopped (just after its EOS)
     for _ in range(n_tokens):
-        logits = filter_logits(logits.float(), temperature, top_k, top_p)
-        if allowed is not None:
+        logits = logits.float()
+        if allowed is not None:   # first the grammar, so top-k and top-p choose among allowed tokens
             mask = torch.stack([allowed(h) for h in history]).to(logits.device)
             logits = logits.masked_fill(~mask, float("-inf"))
+        logits = filter_logits(logits, temperature, top_k, top_p)
         probs = torch.softmax(logits, dim=-1).cpu()
         next_ids = torch.multinomial(probs, 1, generator=generator).squeeze(1).tolist()
         for b, token in enumerate(next_ids):

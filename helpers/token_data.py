@@ -104,13 +104,27 @@ def folk_token_data(tokenizer, fractions=(0.9, 0.05, 0.05), seed=0, transpose=0,
 
 
 def folk_split(fractions=(0.9, 0.05, 0.05), seed=0):
-    """Folk tune ids split train / valid / test by transposition-free melody key."""
+    """Folk tune ids split train / valid / test by transposition-free melody key.
+
+    The split is cached next to the token files (JSON), keyed by the corpus
+    build and the arguments: computing 11,500 melody keys takes a while.
+    """
     from helpers import corpus
 
+    corpus.build_corpus()
+    manifest = corpus.read_manifest()
+    key = {"fractions": list(fractions), "seed": seed, "corpus": corpus.FORMAT_VERSION,
+           "music21": manifest["music21_version"], "symusic": manifest["symusic_version"]}
+    path = cache_dir() / "tokens" / f"split-{_digest(key)}.json"
+    if path.exists():
+        return json.loads(path.read_text())
     table = corpus.corpus_table()
     folk_ids = list(table.id[table.collection.isin(FOLK)])
     keys = [melody_key(*corpus.piece_arrays(piece_id), transposed=True) for piece_id in folk_ids]
-    return split_pieces(folk_ids, keys, fractions, seed)
+    splits = split_pieces(folk_ids, keys, fractions, seed)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(path, lambda f: json.dump(splits, f))
+    return splits
 
 
 def _encode(tokenizer, splits, transpose):

@@ -130,3 +130,12 @@ def test_saving_pieces_never_writes_outside_the_folder(tmp_path):
     assert all(p.parent == out for p in paths) and len(paths) == 2
     assert {p for p in written if p.is_file()} == set(paths)
     assert all(out in p.parents or p == out or p in out.parents for p in written)
+
+
+def test_top_k_and_top_p_choose_among_the_tokens_the_grammar_allows():
+    tok = PositionTokenizer()
+    model = tiny_transformer(tok)
+    for kwargs in ({"top_k": 1}, {"top_k": 3}, {"top_p": 0.1}):
+        new = sample(model, [BOS_ID], 60, n_pieces=2, seed=0, eos_id=EOS_ID, allowed=grammar_for(tok),
+                     **kwargs)
+        assert all(is_grammatical(tok, [BOS_ID] + ids) for ids in new)
