@@ -43,7 +43,7 @@ def filter_logits(logits, temperature=1.0, top_k=None, top_p=None):
     return logits
 
 
-@torch.no_grad()
+@torch.inference_mode()
 def sample(model, prompt, n_tokens, *, temperature=1.0, top_k=None, top_p=None, n_pieces=1,
            seed=None, eos_id=None, allowed=None, vocab_size=None, use_cache=True):
     """Generate ``n_pieces`` continuations of ``prompt`` (a list of token ids).

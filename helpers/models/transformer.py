@@ -39,24 +39,42 @@ class SelfAttention(nn.Module):
         self.qkv = nn.Linear(cfg.n_embd, 3 * cfg.n_embd)
         self.proj = nn.Linear(cfg.n_embd, cfg.n_embd)
         self.dropout = cfg.dropout
+        self.block_size = cfg.block_size
 
     def forward(self, x, past=None):
+        """``x`` (B, T, C) -> output (B, T, C) and this layer's cache ``(keys, values, length)``.
+
+        The cache holds room for the whole context, filled up to ``length``:
+        a new token's key and value are written in place, instead of copying
+        every earlier one into a new, longer tensor at each step.
+        """
         B, T, C = x.shape
         q, k, v = self.qkv(x).split(C, dim=2)
         # (B, T, C) -> (B, heads, T, C / heads)
         q, k, v = (t.view(B, T, self.n_head, C // self.n_head).transpose(1, 2) for t in (q, k, v))
-        if past is not None:
-            k = torch.cat([past[0], k], dim=2)
-            v = torch.cat([past[1], v], dim=2)
-        # With a cache and a single new token, that token may see every cached one:
-        # no mask. Without a cache, the usual causal mask.
-        causal = past is None and T > 1
-        if past is not None and T > 1:
-            raise ValueError("feed the prompt without a cache, then one token at a time")
-        y = F.scaled_dot_product_attention(q, k, v, is_causal=causal,
-                                           dropout_p=self.dropout if self.training else 0.0)
+        if past is None:   # a whole sequence: the usual causal mask
+            y = F.scaled_dot_product_attention(q, k, v, is_causal=T > 1,
+                                               dropout_p=self.dropout if self.training else 0.0)
+            cache = None if self.training else self.new_cache(k, v)
+        else:              # one new token: it may see every cached position, so no mask
+            if T > 1:
+                raise ValueError("feed the prompt without a cache, then one token at a time")
+            keys, values, length = past
+            keys[:, :, length] = k[:, :, 0]
+            values[:, :, length] = v[:, :, 0]
+            cache = (keys, values, length + 1)
+            y = F.scaled_dot_product_attention(q, keys[:, :, :length + 1], values[:, :, :length + 1])
         y = y.transpose(1, 2).contiguous().view(B, T, C)
-        return self.proj(y), (k, v)
+        return self.proj(y), cache
+
+    def new_cache(self, k, v):
+        """Room for the whole context, with the prompt's keys and values at the start."""
+        B, H, T, D = k.shape
+        keys = k.new_empty(B, H, self.block_size, D)
+        values = torch.empty_like(keys)
+        keys[:, :, :T] = k
+        values[:, :, :T] = v
+        return keys, values, T
 
 
 class Block(nn.Module):
@@ -97,14 +115,16 @@ class Transformer(nn.Module):
                 nn.init.normal_(p, std=0.02 / math.sqrt(2 * cfg.n_layer))
 
     def forward(self, ids, cache=None):
-        """``ids`` (B, T) -> logits (B, T, vocab) and the new cache (one (k, v) per layer)."""
-        start = 0 if cache is None else cache[0][0].shape[2]
+        """``ids`` (B, T) -> logits (B, T, vocab) and the new cache (one per layer).
+
+        The cache is updated in place: after a step, use the cache it returns.
+        """
+        start = 0 if cache is None else cache[0][2]
         T = ids.shape[1]
         if start + T > self.config.block_size:
             raise ValueError(f"{start + T} positions is more than the context of "
                              f"{self.config.block_size}; crop the input")
-        positions = torch.arange(start, start + T, device=ids.device)
-        x = self.drop(self.tok(ids) + self.pos(positions))
+        x = self.drop(self.tok(ids) + self.pos.weight[start:start + T])   # positions start..start+T-1
         new_cache = []
         for i, block in enumerate(self.blocks):
             x, present = block(x, None if cache is None else cache[i])
