@@ -56,7 +56,7 @@ LESSONS = [
     Lesson(6, "medium", "06_a_markov_baseline", "A Markov baseline", 30,
            "n-gram models by counting, smoothing, bits per note on the test split, sampling, "
            "where a Markov model fails"),
-    Lesson(7, "medium", "07_train_an_lstm", "Train an LSTM", 45,
+    Lesson(7, "medium", "07_train_an_lstm", "Train an LSTM", 40,
            "a MelodyRNN-style LSTM: training loop, early stopping, checkpoints, resuming, "
            "learning curves, transposition augmentation"),
     Lesson(8, "medium", "08_train_a_transformer", "Train a Transformer", 40,
