@@ -60,7 +60,7 @@ LESSONS = [
            "a MelodyRNN-style LSTM: training loop, early stopping, checkpoints, resuming, "
            "learning curves, transposition augmentation"),
     Lesson(8, "medium", "08_train_a_transformer", "Train a Transformer", 40,
-           "attention, masks, positions, key/value cache; train the student project's model in "
+           "attention, masks, positions, key/value cache; train the student project's model within "
            "10 minutes; compare with the LSTM and the n-gram"),
 ]
 

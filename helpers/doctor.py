@@ -97,6 +97,27 @@ def check_cache():
                    "first use (under a minute), or now with `python -m helpers data build`")
 
 
+def check_checkpoints():
+    """Whether the shipped checkpoints are there and match their checksums (lessons 4, 5, 8)."""
+    from helpers.paths import file_sha256
+    from helpers.pretrained import CHECKPOINT_DIR, pretrained_info, pretrained_names
+
+    fix = "git checkout -- data/checkpoints   (or clone the course again)"
+    try:
+        names = pretrained_names()
+    except Exception as err:   # a missing or unreadable manifest
+        return Finding("shipped models", False, str(err), fix)
+    damaged = []
+    for name in names:
+        info = pretrained_info(name)
+        path = CHECKPOINT_DIR / info["file"]
+        if not path.is_file() or file_sha256(path) != info["sha256"]:
+            damaged.append(name)
+    if damaged:
+        return Finding("shipped models", False, f"missing or damaged: {', '.join(damaged)}", fix)
+    return Finding("shipped models", True, f"{', '.join(names)} (checksums match)")
+
+
 def diagnose():
     """Run every check and return the findings (used by tests and by :func:`doctor`)."""
     return [
@@ -105,7 +126,7 @@ def diagnose():
         check_package("music21", "music21", "the folk and chorale corpus"),
         check_package("pretty_midi", "pretty_midi", "MIDI files and the SoundFont"),
         check_package("symusic", "symusic", "fast ABC and MIDI parsing"),
-        check_playback(), check_examples(), check_cache(),
+        check_playback(), check_examples(), check_checkpoints(), check_cache(),
     ]
 
 

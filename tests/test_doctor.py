@@ -8,7 +8,8 @@ from helpers import doctor
 
 def test_diagnose_covers_the_parts_the_course_needs():
     names = [f.name for f in doctor.diagnose()]
-    for part in ("Python", "torch", "note-seq", "music21", "audio playback", "data cache"):
+    for part in ("Python", "torch", "note-seq", "music21", "audio playback", "shipped models",
+                 "data cache"):
         assert part in names
     torch = next(f for f in doctor.diagnose() if f.name == "torch")
     assert "device: CPU" in torch.detail or "CUDA" in torch.detail or "MPS" in torch.detail
@@ -49,3 +50,21 @@ def test_cache_finding_says_how_to_build_when_missing(monkeypatch, tmp_path):
     monkeypatch.setenv("COURSE_CACHE", str(tmp_path))
     finding = doctor.check_cache()
     assert "python -m helpers data build" in finding.detail
+
+
+def test_a_damaged_shipped_checkpoint_is_a_problem_with_a_fix(monkeypatch, tmp_path):
+    import json
+    import shutil
+
+    from helpers import pretrained
+
+    ok = doctor.check_checkpoints()
+    assert ok.ok and "folk-transformer" in ok.detail
+    manifest = json.loads(pretrained.MANIFEST.read_text())
+    shutil.copy(pretrained.MANIFEST, tmp_path / "manifest.json")
+    (tmp_path / manifest["folk-lstm"]["file"]).write_bytes(b"not a checkpoint")
+    monkeypatch.setattr(pretrained, "CHECKPOINT_DIR", tmp_path)
+    monkeypatch.setattr(pretrained, "MANIFEST", tmp_path / "manifest.json")
+    finding = doctor.check_checkpoints()
+    assert not finding.ok and "folk-lstm" in finding.detail and "folk-transformer" in finding.detail
+    assert "git checkout" in finding.fix
