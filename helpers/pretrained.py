@@ -14,8 +14,11 @@ replaced file is refused, never silently used.
 import json
 
 from helpers.checkpoints import CheckpointError, load_checkpoint
+from helpers.paths import DATA_DIR
 from helpers.tokenizers import Tokenizer
-from helpers.train_command import CHECKPOINT_DIR, MANIFEST
+
+CHECKPOINT_DIR = DATA_DIR / "checkpoints"
+MANIFEST = CHECKPOINT_DIR / "manifest.json"
 
 
 def pretrained_names():

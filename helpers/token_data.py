@@ -75,14 +75,8 @@ def folk_token_data(tokenizer, fractions=(0.9, 0.05, 0.05), seed=0, transpose=0,
     """
     if not (isinstance(transpose, int) and 0 <= transpose <= 12):
         raise ValueError(f"transpose must be a whole number of semitones from 0 to 12, not {transpose!r}")
-    from helpers import corpus
-
-    corpus.build_corpus()
-    manifest = corpus.read_manifest()
     info = {
-        "corpus": {"format": corpus.FORMAT_VERSION, "music21": manifest["music21_version"],
-                   "symusic": manifest["symusic_version"], "collections": list(FOLK),
-                   "tunes": manifest["counts"]["folk"]},
+        "corpus": corpus_version(),
         "tokenizer_sha256": hashlib.sha256(tokenizer.to_json().encode()).hexdigest(),
         "split": {"fractions": list(fractions), "seed": seed, "key": "melody_key(transposed=True)"},
         "transpose": transpose,
@@ -111,10 +105,7 @@ def folk_split(fractions=(0.9, 0.05, 0.05), seed=0):
     """
     from helpers import corpus
 
-    corpus.build_corpus()
-    manifest = corpus.read_manifest()
-    key = {"fractions": list(fractions), "seed": seed, "corpus": corpus.FORMAT_VERSION,
-           "music21": manifest["music21_version"], "symusic": manifest["symusic_version"]}
+    key = {"fractions": list(fractions), "seed": seed, "corpus": corpus_version()}
     path = cache_dir() / "tokens" / f"split-{_digest(key)}.json"
     if path.exists():
         return json.loads(path.read_text())
@@ -125,6 +116,17 @@ def folk_split(fractions=(0.9, 0.05, 0.05), seed=0):
     path.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(path, lambda f: json.dump(splits, f))
     return splits
+
+
+def corpus_version():
+    """What identifies the built folk corpus (building it first if needed): cache keys and manifests."""
+    from helpers import corpus
+
+    corpus.build_corpus()
+    manifest = corpus.read_manifest()
+    return {"format": corpus.FORMAT_VERSION, "music21": manifest["music21_version"],
+            "symusic": manifest["symusic_version"], "collections": list(FOLK),
+            "tunes": manifest["counts"]["folk"]}
 
 
 def _encode(tokenizer, splits, transpose):

@@ -22,24 +22,26 @@ from dataclasses import asdict
 from pathlib import Path
 
 from helpers.models import build_model
-from helpers.paths import DATA_DIR, file_sha256, write_atomic
+from helpers.paths import file_sha256, write_atomic
+from helpers.pretrained import CHECKPOINT_DIR, MANIFEST
 from helpers.token_data import folk_token_data
 from helpers.training import TrainConfig, evaluate, pick_device, train
 
-CHECKPOINT_DIR = DATA_DIR / "checkpoints"
-MANIFEST = CHECKPOINT_DIR / "manifest.json"
+# The command's defaults, also the starting point of lessons 7 and 8 (folk_train_config).
+DEFAULTS = dict(max_steps=400, batch_size=32, block_size=256, lr=1e-3, min_lr=1e-4,
+                warmup_steps=100, eval_every=50, eval_batches=8, patience=5)
 
 
 def add_train_arguments(parser):
     parser.add_argument("--model", choices=("transformer", "lstm", "ngram"), default="transformer")
     parser.add_argument("--tokenizer", choices=("positions", "events", "melody"), default="positions")
     parser.add_argument("--out", required=True, help="folder for best.pt, latest.pt and report.json")
-    parser.add_argument("--steps", type=int, default=400, help="training steps (batches)")
+    parser.add_argument("--steps", type=int, default=DEFAULTS["max_steps"], help="training steps (batches)")
     parser.add_argument("--minutes", type=float, default=0.0, help="stop after this long (0: no limit)")
-    parser.add_argument("--batch-size", type=int, default=32)
-    parser.add_argument("--lr", type=float, default=1e-3)
+    parser.add_argument("--batch-size", type=int, default=DEFAULTS["batch_size"])
+    parser.add_argument("--lr", type=float, default=DEFAULTS["lr"], help="peak learning rate (min: lr / 10)")
     parser.add_argument("--dropout", type=float, default=0.1, help="dropout of the neural models")
-    parser.add_argument("--eval-every", type=int, default=50)
+    parser.add_argument("--eval-every", type=int, default=DEFAULTS["eval_every"])
     parser.add_argument("--transpose", type=int, default=0,
                         help="augment training tunes by -N..N semitones")
     parser.add_argument("--order", type=int, default=5, help="n-gram order")
@@ -50,13 +52,13 @@ def add_train_arguments(parser):
 
 
 def folk_train_config(**changes):
-    """The training settings of the shipped models (the command's defaults), with ``changes``.
+    """The command's training settings (:data:`DEFAULTS`), with ``changes``.
 
-    Lessons 7 and 8 call this, so a notebook trains exactly as the command did.
+    Lessons 7 and 8 start from these and pass the flags of the shipped models'
+    commands (``lr=2e-3, min_lr=2e-4``; see the manifest), so a notebook
+    trains as the command did.
     """
-    defaults = dict(max_steps=400, batch_size=32, block_size=256, lr=1e-3, min_lr=1e-4,
-                    warmup_steps=100, eval_every=50, eval_batches=8, patience=5)
-    return TrainConfig(**{**defaults, **changes})
+    return TrainConfig(**{**DEFAULTS, **changes})
 
 
 def make_tokenizer(scheme):
@@ -106,9 +108,9 @@ def score(model, data, split, block_size=256):
     Every model is scored on the same windows: the split's tunes one after the
     other, cut into consecutive windows of ``block_size`` tokens.
     """
-    device = next(model.parameters(), None)
+    weight = next(model.parameters(), None)   # the n-gram model has none and runs on the CPU
     nats = evaluate(model, data.stream(split), block_size, batch_size=32,
-                    device=device.device if device is not None else "cpu")
+                    device=weight.device if weight is not None else "cpu")
     return {"nats_per_token": round(nats, 5), "bits_per_note": round(data.bits_per_note(nats, split), 4)}
 
 

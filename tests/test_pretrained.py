@@ -7,10 +7,10 @@ import pytest
 
 from helpers import pretrained
 from helpers.checkpoints import CheckpointError, load_checkpoint
-from helpers.pretrained import load_pretrained, pretrained_info, pretrained_names
+from helpers.pretrained import CHECKPOINT_DIR, load_pretrained, pretrained_info, pretrained_names
 from helpers.token_data import folk_token_data
 from helpers.tokenizers import MelodyTokenizer
-from helpers.train_command import CHECKPOINT_DIR, score
+from helpers.train_command import score
 
 NAMES = ["folk-lstm", "folk-transformer"]
 

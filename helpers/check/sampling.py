@@ -48,32 +48,33 @@ def check_temperature(answer):
                            "Divide the logits by the temperature, then take the softmax.")
 
 
+PROBS = [0.1, 0.4, 0.05, 0.3, 0.15]
+
+
+def expect_filter(answer, name, cases, hint):
+    """Call ``name(probs, setting)`` for each ``(setting, expected)`` case on :data:`PROBS`."""
+    for setting, expected in cases:
+        got = as_floats(call(answer, torch.tensor(PROBS), setting), name, len(PROBS))
+        expect_distribution(got, f"{name}(probs, {setting})")
+        expect_close_lists(got, expected, f"{name}({PROBS}, {setting})", hint)
+
+
 @register("sample-top-k")
 def check_top_k(answer):
     expect_function(answer, "top_k_filter")
-    probs = torch.tensor([0.1, 0.4, 0.05, 0.3, 0.15])
-    for k, expected in ((2, [0, 0.4 / 0.7, 0, 0.3 / 0.7, 0]), (1, [0, 1, 0, 0, 0]),
-                        (5, probs.tolist())):
-        got = as_floats(call(answer, probs.clone(), k), "top_k_filter", 5)
-        expect_distribution(got, f"top_k_filter(probs, {k})")
-        expect_close_lists(got, expected, f"top_k_filter({probs.tolist()}, {k})",
-                           "Keep the k largest probabilities, set the others to 0, and divide by "
-                           "the sum of what is kept.")
+    cases = ((2, [0, 0.4 / 0.7, 0, 0.3 / 0.7, 0]), (1, [0, 1, 0, 0, 0]), (5, PROBS))
+    expect_filter(answer, "top_k_filter", cases, "Keep the k largest probabilities, set the others "
+                  "to 0, and divide by the sum of what is kept.")
 
 
 @register("sample-top-p")
 def check_top_p(answer):
     expect_function(answer, "top_p_filter")
-    probs = torch.tensor([0.1, 0.4, 0.05, 0.3, 0.15])
     cases = ((0.5, [0, 0.4 / 0.7, 0, 0.3 / 0.7, 0]),     # 0.4 < 0.5, 0.4 + 0.3 >= 0.5
              (0.7, [0, 0.4 / 0.7, 0, 0.3 / 0.7, 0]),     # exactly reached: stop there
-             (0.3, [0, 1, 0, 0, 0]), (1.0, probs.tolist()))
-    for p, expected in cases:
-        got = as_floats(call(answer, probs.clone(), p), "top_p_filter", 5)
-        expect_distribution(got, f"top_p_filter(probs, {p})")
-        expect_close_lists(got, expected, f"top_p_filter({probs.tolist()}, {p})",
-                           "Sort from most to least likely and keep tokens until their total "
-                           "reaches p (the token that reaches it is kept), then renormalise.")
+             (0.3, [0, 1, 0, 0, 0]), (1.0, PROBS))
+    expect_filter(answer, "top_p_filter", cases, "Sort from most to least likely and keep tokens "
+                  "until their total reaches p (the token that reaches it is kept), then renormalise.")
 
 
 @register("sample-pitch-classes")
