@@ -3,7 +3,7 @@
 import nbformat
 import pytest
 
-from helpers import exercises
+from helpers.course import exercises
 from helpers.paths import REPO_ROOT
 
 
