@@ -1,4 +1,4 @@
-"""Save and load model checkpoints safely (lessons 4-8).
+"""Save and load model checkpoints safely, and the models that ship with the course (lessons 4-8).
 
 A checkpoint is one ``torch.save`` file holding only tensors and plain
 Python values: the weights, the model kind and configuration, the tokenizer's
@@ -6,24 +6,45 @@ vocabulary as JSON text, the training metadata, and (for resuming) the
 optimizer and random-number states. It is written to a temporary file and
 renamed, so a crash never leaves half a checkpoint, and read back with
 ``torch.load(..., weights_only=True)``, which cannot run code hidden in a file.
+
+The shipped checkpoints live in ``data/checkpoints/``; ``manifest.json`` lists
+each with its sha256, the exact ``python -m helpers train`` command and
+configuration that made it, the corpus, tokenizer and split it was trained
+on, and its validation and test scores::
+
+    model, tokenizer = load_pretrained("folk-transformer")
+    pretrained_info("folk-lstm")["test"]["bits_per_note"]
+
+Loading checks the file's sha256 against the manifest first: a damaged or
+replaced file is refused, never silently used.
 """
 
+import json
+import warnings
 from dataclasses import asdict
 from pathlib import Path
 
 import torch
 
-from helpers.paths import file_sha256, write_atomic
+from helpers.paths import DATA_DIR, file_sha256, write_atomic
 
 FORMAT = 1
+CHECKPOINT_DIR = DATA_DIR / "checkpoints"
+MANIFEST = CHECKPOINT_DIR / "manifest.json"
 
 
 class CheckpointError(ValueError):
     """A checkpoint cannot be used: bad checksum, other tokenizer, other model shape."""
 
 
-def save_checkpoint(path, model, tokenizer_json, meta=None, resume_state=None):
-    """Write a checkpoint atomically; ``resume_state`` holds optimizer and RNG states."""
+# --- any checkpoint ------------------------------------------------------------
+
+def save_checkpoint(path: str | Path, model, tokenizer_json: str, meta: dict | None = None,
+                    resume_state: dict | None = None) -> Path:
+    """Write a checkpoint atomically; ``resume_state`` holds optimizer and RNG states.
+
+    Example: ``save_checkpoint("output/run/best.pt", model, tokenizer.to_json())``
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     payload = {
@@ -39,8 +60,11 @@ def save_checkpoint(path, model, tokenizer_json, meta=None, resume_state=None):
     return write_atomic(path, lambda f: torch.save(payload, f), binary=True)
 
 
-def read_checkpoint(path, expected_sha256=None):
-    """The checkpoint's contents as a dict, after checking its checksum if one is given."""
+def read_checkpoint(path: str | Path, expected_sha256: str | None = None) -> dict:
+    """The checkpoint's contents as a dict, after checking its checksum if one is given.
+
+    Example: ``read_checkpoint("output/run/latest.pt")["meta"]["step"]``
+    """
     path = Path(path)
     if not path.is_file():
         raise CheckpointError(f"{path}: no such checkpoint file")
@@ -58,11 +82,14 @@ def read_checkpoint(path, expected_sha256=None):
     return payload
 
 
-def load_checkpoint(path, tokenizer_json=None, expected_sha256=None, device="cpu"):
+def load_checkpoint(path: str | Path, tokenizer_json: str | None = None,
+                    expected_sha256: str | None = None, device: str = "cpu"):
     """Rebuild the model stored in a checkpoint. Returns ``(model, payload)``.
 
     With ``tokenizer_json``, refuse a checkpoint trained with another tokenizer:
     its token ids would mean different things.
+
+    Example: ``model, payload = load_checkpoint("output/lesson8/best.pt", tokenizer.to_json())``
     """
     from helpers.models import CONFIGS, MODELS
 
@@ -79,3 +106,75 @@ def load_checkpoint(path, tokenizer_json=None, expected_sha256=None, device="cpu
         raise CheckpointError(f"{path}: the weights do not fit a {kind} with this configuration "
                               f"({str(err).splitlines()[0]})") from err
     return model.to(device).eval(), payload
+
+
+# --- the shipped checkpoints -------------------------------------------------------
+
+def pretrained_names() -> list[str]:
+    """The names of the shipped checkpoints.
+
+    Example: ``pretrained_names()`` -> ``["folk-lstm", "folk-transformer", ...]``
+    """
+    return sorted(_manifest())
+
+
+def pretrained_info(name: str) -> dict:
+    """The manifest entry of one shipped checkpoint: command, configs, data, scores.
+
+    Example: ``pretrained_info("folk-lstm")["test"]["bits_per_note"]``
+    """
+    manifest = _manifest()
+    if name not in manifest:
+        raise KeyError(f"no shipped checkpoint called {name!r}; there are: {', '.join(sorted(manifest))}")
+    return manifest[name]
+
+
+def load_pretrained(name: str = "folk-transformer", device: str = "cpu"):
+    """``(model, tokenizer)`` of a shipped checkpoint, after verifying its checksum.
+
+    Warns when the learner's corpus may differ from the one the model was
+    trained on (another music21 version ships other files), because the
+    scores in the manifest then need not repeat.
+
+    Example: ``model, tokenizer = load_pretrained("folk-transformer")``
+    """
+    from helpers.tokenizers import Tokenizer
+
+    info = pretrained_info(name)
+    model, payload = load_checkpoint(CHECKPOINT_DIR / info["file"], expected_sha256=info["sha256"],
+                                     device=device)
+    message = data_mismatch(info)
+    if message:
+        warnings.warn(f"{name}: {message}", stacklevel=2)
+    return model, Tokenizer.from_json(payload["tokenizer"], source=info["file"])
+
+
+def data_mismatch(info: dict) -> str:
+    """Why this machine's corpus may differ from a shipped model's training data ('' if it does not).
+
+    Cheap: compares music21 versions, and, when the corpus cache is built, its
+    identity; it never builds the corpus.
+
+    Example: ``data_mismatch(pretrained_info("folk-lstm"))`` -> ``""``
+    """
+    from helpers import corpus
+
+    trained = info.get("data", {}).get("corpus")
+    if not trained:
+        return ""
+    installed = corpus.library_versions()["music21"]
+    if installed != trained.get("music21"):
+        return (f"it was trained on the corpus as music21 {trained.get('music21')} ships it, and "
+                f"you have music21 {installed}: the corpus and its test split may differ, so the "
+                "scores in its manifest may not repeat here (the model itself works)")
+    built = corpus.built_version()
+    if built is not None and built != trained:
+        return (f"your corpus cache ({built}) differs from the one it was trained on ({trained}); "
+                "rebuild it with `python -m helpers data build --force`")
+    return ""
+
+
+def _manifest():
+    if not MANIFEST.exists():
+        raise CheckpointError(f"{MANIFEST} is missing; the shipped checkpoints come with the repository")
+    return json.loads(MANIFEST.read_text())

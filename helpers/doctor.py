@@ -100,7 +100,7 @@ def check_cache():
 def check_checkpoints():
     """Whether the shipped checkpoints are there and match their checksums (lessons 4, 5, 8)."""
     from helpers.paths import file_sha256
-    from helpers.pretrained import CHECKPOINT_DIR, pretrained_info, pretrained_names
+    from helpers.checkpoints import CHECKPOINT_DIR, pretrained_info, pretrained_names
 
     fix = "git checkout -- data/checkpoints   (or clone the course again)"
     try:

@@ -56,7 +56,7 @@ def test_a_damaged_shipped_checkpoint_is_a_problem_with_a_fix(monkeypatch, tmp_p
     import json
     import shutil
 
-    from helpers import pretrained
+    from helpers import checkpoints as pretrained
 
     ok = doctor.check_checkpoints()
     assert ok.ok and "folk-transformer" in ok.detail

@@ -5,12 +5,12 @@ import shutil
 
 import pytest
 
-from helpers import pretrained
+from helpers import checkpoints as pretrained
 from helpers.checkpoints import CheckpointError, load_checkpoint
-from helpers.pretrained import CHECKPOINT_DIR, load_pretrained, pretrained_info, pretrained_names
+from helpers.checkpoints import CHECKPOINT_DIR, load_pretrained, pretrained_info, pretrained_names
 from helpers.token_data import folk_token_data
 from helpers.tokenizers import MelodyTokenizer
-from helpers.train_command import score
+from helpers.training import score
 
 NAMES = ["folk-lstm", "folk-transformer"]
 
