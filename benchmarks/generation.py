@@ -18,8 +18,8 @@ import time
 
 import torch
 
-from helpers.grammar import grammar_for
-from helpers.pretrained import load_pretrained
+from helpers.tokenizers.grammar import grammar_for
+from helpers.checkpoints import load_pretrained
 from helpers.sampling import sample
 from helpers.tokenizers import BOS_ID
 

@@ -12,9 +12,9 @@ import argparse
 import time
 
 from helpers.models import NGramConfig, NGramModel
-from helpers.pretrained import load_pretrained, pretrained_info
+from helpers.checkpoints import load_pretrained, pretrained_info
 from helpers.token_data import folk_token_data
-from helpers.train_command import score
+from helpers.training import score
 
 
 def main():

@@ -26,35 +26,33 @@ def main(argv=None):
     actions = data.add_subparsers(dest="action", required=True)
     actions.add_parser("build").add_argument("--force", action="store_true", help="rebuild anyway")
     actions.add_parser("info")
-    train = commands.add_parser("train", help="train a model on the folk corpus")
-    from helpers.train_command import add_train_arguments
-    add_train_arguments(train)
+    commands.add_parser("train", add_help=False,
+                        help="train a model on the folk corpus (python -m helpers train --help)")
     ship = commands.add_parser("ship", help="copy a trained model to data/checkpoints/")
     ship.add_argument("run_dir")
     ship.add_argument("--name", required=True)
     argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["train"]:   # its options come from the config dataclasses
+        from helpers.train_command import main as train_main
+        return train_main(argv[1:])
     args = parser.parse_args(argv)
 
     if args.command == "doctor":
         from helpers.doctor import diagnose, report
         return 1 if report(diagnose()) else 0
     if args.command == "build-exercises":
-        from helpers.exercises import build_exercises
+        from helpers.course.exercises import build_exercises
         return _report(build_exercises(check=args.check), "exercises/", args.check)
     if args.command == "build-readme":
-        from helpers.course import build_readme
+        from helpers.course.readme import build_readme
         fresh = build_readme(check=args.check)
         return _report([] if fresh else ["README.md course map"], "README.md", args.check)
     if args.command == "make-examples":
-        from helpers.examples import write_examples
+        from helpers.course.examples import write_examples
         return _report(write_examples(check=args.check), "data/examples/", args.check)
     if args.command == "data":
         from helpers.corpus import data_command
         return data_command(args.action, force=getattr(args, "force", False))
-    if args.command == "train":
-        from helpers.train_command import train_command
-        train_command(args, argv[1:])
-        return 0
     if args.command == "ship":
         from helpers.train_command import ship
         ship(args.run_dir, args.name)

@@ -43,18 +43,29 @@ def filter_logits(logits, temperature=1.0, top_k=None, top_p=None):
     return logits
 
 
-@torch.inference_mode()
-def sample(model, prompt, n_tokens, *, temperature=1.0, top_k=None, top_p=None, n_pieces=1,
-           seed=None, eos_id=None, allowed=None, vocab_size=None, use_cache=True):
+def sample(model, prompt: list[int], n_tokens: int, *, temperature: float = 1.0,
+           top_k: int | None = None, top_p: float | None = None, n_pieces: int = 1,
+           seed: int | None = None, eos_id: int | None = None, allowed=None,
+           vocab_size: int | None = None, use_cache: bool = True,
+           threads: int | None = None) -> list[list[int]]:
     """Generate ``n_pieces`` continuations of ``prompt`` (a list of token ids).
 
     Returns a list of ``n_pieces`` lists of new token ids (the prompt is not
     repeated). A piece stops at ``eos_id`` (included) or after ``n_tokens``.
     ``allowed(history) -> bool tensor (vocab,)`` may forbid tokens, e.g. those a
     tokenizer could not decode at this point. ``seed`` makes the result repeat.
-    A prompt longer than the model's context is cut to its last tokens.
+
+    A prompt longer than the model's context is cut to its last tokens; past
+    the context, generation restarts from the last half of it (the start of
+    the piece, BOS included, then falls out of view).
     ``use_cache=False`` runs the whole context again for every token, as a
     model without a cache must (lesson 8 times the difference).
+    ``threads``: CPU threads while sampling; by default one for fewer than
+    :data:`BATCH_FOR_THREADS` pieces (a one-token step is ~100 tiny operations
+    that a second thread cannot share, and that contend with any other job),
+    torch's setting otherwise. The setting is restored afterwards.
+
+    Example: ``sample(model, [BOS_ID], 64, temperature=0.9, seed=0)`` -> ``[[4, 26, 120, ...]]``
     """
     vocab_size = vocab_size or model.config.vocab_size
     check_sampling_args(temperature, top_k, top_p, vocab_size)
@@ -62,20 +73,39 @@ def sample(model, prompt, n_tokens, *, temperature=1.0, top_k=None, top_p=None, 
         raise ValueError("the prompt is empty: start it with the tokenizer's BOS token at least")
     if n_tokens < 1 or n_pieces < 1:
         raise ValueError(f"n_tokens and n_pieces must be at least 1, got {n_tokens} and {n_pieces}")
+    device = next(model.parameters(), torch.empty(0)).device
+    before = torch.get_num_threads()
+    torch.set_num_threads(threads or decoding_threads(n_pieces, device))
+    try:
+        with torch.inference_mode():
+            return _sample(model, prompt, n_tokens, temperature, top_k, top_p, n_pieces, seed,
+                           eos_id, allowed, use_cache, device)
+    finally:
+        torch.set_num_threads(before)
+
+
+BATCH_FOR_THREADS = 8   # from this many pieces at once, torch's own thread count pays off
+
+
+def decoding_threads(n_pieces: int, device) -> int:
+    """The CPU threads :func:`sample` uses by default: 1 for a small batch, else torch's setting.
+
+    Example: ``decoding_threads(1, torch.device("cpu"))`` -> ``1``
+    """
+    if torch.device(device).type != "cpu" or n_pieces >= BATCH_FOR_THREADS:
+        return torch.get_num_threads()
+    return 1
+
+
+def _sample(model, prompt, n_tokens, temperature, top_k, top_p, n_pieces, seed, eos_id, allowed,
+            use_cache, device):
     model.eval()
     generator = torch.Generator().manual_seed(seed) if seed is not None else None
-    device = next(model.parameters(), torch.empty(0)).device
     history = [list(prompt) for _ in range(n_pieces)]
-    logits, cache, filled = _prefill(model, history, device)
+    logits, cache, filled = _prefill(model, history, device, cached=use_cache)
     ends = [None] * n_pieces   # where each piece stopped (just after its EOS)
     for _ in range(n_tokens):
-        logits = logits.float()
-        if allowed is not None:   # first the grammar, so top-k and top-p choose among allowed tokens
-            mask = torch.stack([allowed(h) for h in history]).to(logits.device)
-            logits = logits.masked_fill(~mask, float("-inf"))
-        logits = filter_logits(logits, temperature, top_k, top_p)
-        probs = torch.softmax(logits, dim=-1).cpu()
-        next_ids = torch.multinomial(probs, 1, generator=generator).squeeze(1).tolist()
+        next_ids = _draw(logits.float(), history, allowed, temperature, top_k, top_p, generator)
         for b, token in enumerate(next_ids):
             history[b].append(token)   # finished pieces go on too, so the batch stays square
             if ends[b] is None and token == eos_id:
@@ -85,21 +115,31 @@ def sample(model, prompt, n_tokens, *, temperature=1.0, top_k=None, top_p=None, 
         if use_cache:
             logits, cache, filled = _step(model, next_ids, cache, filled, history, device)
         else:
-            logits, cache, filled = _prefill(model, history, device)
+            logits, cache, filled = _prefill(model, history, device, cached=False)
     return [h[len(prompt):end] for h, end in zip(history, ends)]
 
 
-def _prefill(model, history, device, keep=None):
-    """Run the last ``keep`` tokens (at most the context) through the model.
+def _draw(logits, history, allowed, temperature, top_k, top_p, generator):
+    """One token per piece from the last position's logits (grammar, then temperature/top-k/top-p)."""
+    if allowed is not None:   # first the grammar, so top-k and top-p choose among allowed tokens
+        mask = torch.stack([allowed(h) for h in history]).to(logits.device)
+        logits = logits.masked_fill(~mask, float("-inf"))
+    logits = filter_logits(logits, temperature, top_k, top_p)
+    probs = torch.softmax(logits, dim=-1).cpu()
+    return torch.multinomial(probs, 1, generator=generator).squeeze(1).tolist()
 
-    Returns the last position's logits, the cache, and how many positions the
-    cache holds.
+
+def _prefill(model, history, device, keep=None, cached=True):
+    """Run the last ``keep`` tokens (at most the context) through the model, into a new cache.
+
+    Returns the last position's logits, the cache (None when not ``cached``),
+    and how many positions the cache holds.
     """
     context = model.context
     keep = keep or (context - 1 if context else None)
-    window = [h[-keep:] if keep else h for h in history]
-    logits, cache = model(torch.tensor(window, device=device))
-    return logits[:, -1], cache, len(window[0])
+    window = torch.tensor([h[-keep:] if keep else h for h in history], device=device)
+    logits, cache = model(window, model.new_cache(len(window)) if cached else None)
+    return logits[:, -1], cache, window.shape[1]
 
 
 def _step(model, next_ids, cache, filled, history, device):

@@ -1,64 +1,86 @@
 """``python -m helpers train`` and ``python -m helpers ship``: folk models from the command line.
 
 The shipped checkpoints in ``data/checkpoints/`` were made with exactly these
-two commands (the manifest records each one), and lessons 7 and 8 call the
-same functions from a notebook::
+two commands (the manifest records each one, with its full configuration)::
 
-    python -m helpers train --model transformer --steps 400 --out output/folk-transformer
+    python -m helpers train --model transformer --out output/folk-transformer
     python -m helpers ship output/folk-transformer --name folk-transformer
+
+The options are built from the configuration dataclasses, so the defaults
+live in one place: :class:`helpers.training.TrainConfig` for training
+(``--max-steps``, ``--lr``, ...) and each model's config for the model
+(``--dropout``, ``--n-layer``, ``--order``, ...). A lesson never imports this
+module: it uses ``TrainConfig``, ``train`` and ``score`` directly.
 
 ``train`` encodes the folk corpus (:mod:`helpers.token_data`), trains, then
 scores the best checkpoint on the validation and test splits and writes
-``report.json`` next to it: the command, the data, the time taken and the
-losses in nats per token and bits per note. An n-gram model is "trained" by
-counting and only gets the report.
+``report.json`` next to it: the command, the configurations, the data, the
+time taken and the losses in nats per token and bits per note. An n-gram
+model is "trained" by counting and only gets the report.
 """
 
 import argparse
+import dataclasses
 import json
 import shlex
 import time
-from dataclasses import asdict
 from pathlib import Path
 
-from helpers.models import build_model
+from helpers.checkpoints import CHECKPOINT_DIR, MANIFEST, load_checkpoint
+from helpers.models import CONFIGS, build_model
 from helpers.paths import file_sha256, write_atomic
-from helpers.pretrained import CHECKPOINT_DIR, MANIFEST
 from helpers.token_data import folk_token_data
-from helpers.training import TrainConfig, evaluate, pick_device, train
+from helpers.training import TrainConfig, pick_device, score, train
 
-# The command's defaults, also the starting point of lessons 7 and 8 (folk_train_config).
-DEFAULTS = dict(max_steps=400, batch_size=32, block_size=256, lr=1e-3, min_lr=1e-4,
-                warmup_steps=100, eval_every=50, eval_batches=8, patience=5)
+MODEL_KINDS = ("transformer", "lstm", "ngram")
+# Set by the command, never an option: the vocabulary from the tokenizer, and the model's
+# context from the training windows (--block-size, a TrainConfig field).
+NOT_OPTIONS = {"vocab_size", "block_size"}
 
 
-def add_train_arguments(parser):
-    parser.add_argument("--model", choices=("transformer", "lstm", "ngram"), default="transformer")
+def option(name):
+    """The command-line flag of a config field: ``max_steps`` -> ``--max-steps``."""
+    return "--" + name.replace("_", "-")
+
+
+def add_config_options(parser, config_class, skip=()):
+    """One option per field of a config dataclass, with the field's default and type."""
+    for f in dataclasses.fields(config_class):
+        if f.name in skip:
+            continue
+        parser.add_argument(option(f.name), dest=f.name, type=type(f.default), default=f.default,
+                            help=f"(default: {f.default})")
+
+
+def config_from(args, config_class, skip=(), **fixed):
+    """The dataclass built from the parsed options of :func:`add_config_options`, plus ``fixed`` fields."""
+    return config_class(**fixed, **{f.name: getattr(args, f.name) for f in dataclasses.fields(config_class)
+                                    if f.name not in skip})
+
+
+def make_parser(model_kind="transformer"):
+    """The ``train`` parser: data options, TrainConfig's fields, and the model config's fields."""
+    parser = argparse.ArgumentParser(prog="python -m helpers train",
+                                     description="Train a model on the folk corpus.")
+    parser.add_argument("--model", choices=MODEL_KINDS, default="transformer")
     parser.add_argument("--tokenizer", choices=("positions", "events", "melody"), default="positions")
     parser.add_argument("--out", required=True, help="folder for best.pt, latest.pt and report.json")
-    parser.add_argument("--steps", type=int, default=DEFAULTS["max_steps"], help="training steps (batches)")
-    parser.add_argument("--minutes", type=float, default=0.0, help="stop after this long (0: no limit)")
-    parser.add_argument("--batch-size", type=int, default=DEFAULTS["batch_size"])
-    parser.add_argument("--lr", type=float, default=DEFAULTS["lr"], help="peak learning rate (min: lr / 10)")
-    parser.add_argument("--dropout", type=float, default=0.1, help="dropout of the neural models")
-    parser.add_argument("--eval-every", type=int, default=DEFAULTS["eval_every"])
-    parser.add_argument("--transpose", type=int, default=0,
-                        help="augment training tunes by -N..N semitones")
-    parser.add_argument("--order", type=int, default=5, help="n-gram order")
+    parser.add_argument("--transpose", type=int, default=0, help="augment training tunes by -N..N semitones")
     parser.add_argument("--limit", type=int, default=None, help="use only this many tunes per split")
-    parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--resume", action="store_true", help="continue from OUT/latest.pt")
-    parser.add_argument("--device", default="auto")
+    group = parser.add_argument_group("training (helpers.training.TrainConfig)")
+    add_config_options(group, TrainConfig)
+    group = parser.add_argument_group(f"the {model_kind} model ({CONFIGS[model_kind].__name__})")
+    add_config_options(group, CONFIGS[model_kind], skip=NOT_OPTIONS)
+    return parser
 
 
-def folk_train_config(**changes):
-    """The command's training settings (:data:`DEFAULTS`), with ``changes``.
-
-    Lessons 7 and 8 start from these and pass the flags of the shipped models'
-    commands (``lr=2e-3, min_lr=2e-4``; see the manifest), so a notebook
-    trains as the command did.
-    """
-    return TrainConfig(**{**DEFAULTS, **changes})
+def parse_train_args(argv):
+    """Parse ``train`` options in two passes: ``--model`` decides which model options exist."""
+    first = argparse.ArgumentParser(add_help=False)
+    first.add_argument("--model", choices=MODEL_KINDS, default="transformer")
+    known, _ = first.parse_known_args(argv)
+    return make_parser(known.model).parse_args(argv)
 
 
 def make_tokenizer(scheme):
@@ -72,27 +94,27 @@ def train_command(args, argv):
     tokenizer = make_tokenizer(args.tokenizer)
     data = folk_token_data(tokenizer, transpose=args.transpose, limit=args.limit)
     print(data.summary())
+    fixed = {"vocab_size": len(tokenizer.vocab)}
+    if any(f.name == "block_size" for f in dataclasses.fields(CONFIGS[args.model])):
+        fixed["block_size"] = args.block_size
+    model_config = config_from(args, CONFIGS[args.model], skip=NOT_OPTIONS, **fixed)
     report = {"command": "python -m helpers train " + shlex.join(argv), "model": args.model,
-              "data": data.info}
+              "model_config": dataclasses.asdict(model_config), "data": data.info}
     started = time.monotonic()
     if args.model == "ngram":
-        model = build_model("ngram", vocab_size=len(tokenizer.vocab), order=args.order).fit(data.ids["train"])
+        model = build_model("ngram", **dataclasses.asdict(model_config)).fit(data.ids["train"])
         report["train_seconds"] = round(time.monotonic() - started, 1)
     else:
-        cfg = folk_train_config(max_steps=args.steps, batch_size=args.batch_size, lr=args.lr,
-                                min_lr=args.lr / 10, eval_every=args.eval_every,
-                                max_minutes=args.minutes, seed=args.seed, device=args.device)
-        model = build_model(args.model, vocab_size=len(tokenizer.vocab), dropout=args.dropout)
+        cfg = config_from(args, TrainConfig)
+        model = build_model(args.model, **dataclasses.asdict(model_config))
         history = train(model, data.stream("train"), data.stream("valid"), cfg, out,
                         tokenizer.to_json(), resume=args.resume, meta={"data": data.info})
         seconds = time.monotonic() - started
-        from helpers.checkpoints import load_checkpoint
-        model, _ = load_checkpoint(out / "best.pt", tokenizer.to_json(), device=pick_device(args.device))
-        report.update(train_seconds=round(seconds, 1), steps=history[-1]["step"] if history else 0,
-                      train_config=asdict(cfg), model_config=asdict(model.config),
+        model, _ = load_checkpoint(out / "best.pt", tokenizer.to_json(), device=pick_device(cfg.device))
+        steps = history[-1]["step"] if history else 0
+        report.update(train_seconds=round(seconds, 1), steps=steps, train_config=dataclasses.asdict(cfg),
                       parameters=sum(p.numel() for p in model.parameters()),
-                      tokens_per_second=round(history[-1]["step"] * cfg.batch_size * cfg.block_size
-                                              / seconds) if history else 0)
+                      tokens_per_second=round(steps * cfg.batch_size * cfg.block_size / seconds))
     for split in ("valid", "test"):
         report[split] = score(model, data, split)
         print(f"{split}: {report[split]['nats_per_token']:.4f} nats/token, "
@@ -100,18 +122,6 @@ def train_command(args, argv):
     out.mkdir(parents=True, exist_ok=True)
     write_atomic(out / "report.json", lambda f: json.dump(report, f, indent=1))
     return report
-
-
-def score(model, data, split, block_size=256):
-    """Mean loss on a split, in nats per token and bits per note.
-
-    Every model is scored on the same windows: the split's tunes one after the
-    other, cut into consecutive windows of ``block_size`` tokens.
-    """
-    weight = next(model.parameters(), None)   # the n-gram model has none and runs on the CPU
-    nats = evaluate(model, data.stream(split), block_size, batch_size=32,
-                    device=weight.device if weight is not None else "cpu")
-    return {"nats_per_token": round(nats, 5), "bits_per_note": round(data.bits_per_note(nats, split), 4)}
 
 
 def ship(run_dir, name):
@@ -136,9 +146,5 @@ def ship(run_dir, name):
 
 def main(argv):
     """Entry point for ``python -m helpers train ...`` (argv without the word "train")."""
-    parser = argparse.ArgumentParser(prog="python -m helpers train",
-                                     description="Train a model on the folk corpus.")
-    add_train_arguments(parser)
-    args = parser.parse_args(argv)
-    train_command(args, argv)
+    train_command(parse_train_args(argv), argv)
     return 0

@@ -35,12 +35,25 @@ def test_cached_steps_give_the_same_scores_as_one_full_pass(kind):
     model.eval()
     x = PATTERN[:20].unsqueeze(0)
     full, _ = model(x)
-    logits, cache = model(x[:, :5])
+    logits, cache = model(x[:, :5], model.new_cache(1))
     steps = [logits]
     for t in range(5, 20):
         logits, cache = model(x[:, t:t + 1], cache)
         steps.append(logits)
     assert torch.allclose(torch.cat(steps, dim=1), full, atol=1e-5)
+
+
+def test_a_transformer_makes_a_cache_only_when_asked_and_extends_it_by_a_whole_chunk():
+    model = tiny("transformer").eval()
+    x = PATTERN[:20].unsqueeze(0)
+    full, none = model(x)
+    assert none is None
+    cache = model.new_cache(1)
+    assert cache[0].length == 0 and cache[0].keys.shape == (1, 2, 32, 16)
+    first, cache = model(x[:, :8], cache)
+    rest, cache = model(x[:, 8:], cache)     # several new tokens after a filled cache
+    assert cache[0].length == 20
+    assert torch.allclose(torch.cat([first, rest], dim=1), full, atol=1e-5)
 
 
 def test_transformer_refuses_input_longer_than_its_context():

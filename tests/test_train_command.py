@@ -37,8 +37,8 @@ def test_transposition_augments_the_training_split_only():
 @pytest.mark.parametrize("kind", ["lstm", "ngram"])
 def test_train_command_writes_checkpoints_and_a_report(kind, tmp_path, monkeypatch):
     out = tmp_path / kind
-    argv = ["train", "--model", kind, "--steps", "4", "--eval-every", "2", "--limit", "30",
-            "--order", "3", "--out", str(out)]
+    argv = ["train", "--model", kind, "--max-steps", "4", "--eval-every", "2", "--limit", "30",
+            "--out", str(out)] + (["--order", "3"] if kind == "ngram" else [])
     assert main(argv) == 0
     report = json.loads((out / "report.json").read_text())
     assert report["command"] == "python -m helpers " + " ".join(argv)
@@ -56,3 +56,18 @@ def test_train_command_writes_checkpoints_and_a_report(kind, tmp_path, monkeypat
     assert len(manifest["tiny-lstm"]["sha256"]) == 64
     with pytest.raises(ValueError, match="letters"):
         train_command.ship(out, "../../escape")
+
+
+def test_the_command_line_is_built_from_the_config_dataclasses():
+    from helpers.models import LSTMConfig, NGramConfig, TransformerConfig
+    from helpers.training import TrainConfig
+
+    args = train_command.parse_train_args(["--out", "x"])
+    assert args.max_steps == TrainConfig().max_steps and args.lr == TrainConfig().lr
+    assert args.dropout == TransformerConfig(vocab_size=1).dropout
+    assert train_command.parse_train_args(["--model", "lstm", "--out", "x"]).hidden == \
+        LSTMConfig(vocab_size=1).hidden
+    assert train_command.parse_train_args(["--model", "ngram", "--out", "x"]).order == \
+        NGramConfig(vocab_size=1).order
+    with pytest.raises(SystemExit):      # an option of another model is refused
+        train_command.parse_train_args(["--model", "ngram", "--n-layer", "2", "--out", "x"])

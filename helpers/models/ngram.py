@@ -18,23 +18,30 @@ import torch
 
 @dataclass
 class NGramConfig:
+    """The n-gram model's settings; order 5 is what the validation split chooses (lesson 6)."""
+
     vocab_size: int
-    order: int = 4          # n: the model looks at n-1 previous tokens
+    order: int = 5          # n: the model looks at n-1 previous tokens
     discount: float = 0.75
 
 
 class NGramModel:
+    """Counts of (context, next token), smoothed by interpolated absolute discounting."""
+
     kind = "ngram"
 
-    def __init__(self, cfg):
+    def __init__(self, cfg: NGramConfig):
         if cfg.order < 1:
             raise ValueError(f"order must be at least 1, not {cfg.order}")
         self.config = cfg
         # counts[k][context of k tokens] = Counter(next token -> count)
         self.counts = [defaultdict(Counter) for _ in range(cfg.order)]
 
-    def fit(self, sequences):
-        """Count every (context, next token) pair in an iterable of token lists."""
+    def fit(self, sequences) -> "NGramModel":
+        """Count every (context, next token) pair in an iterable of token lists; returns the model.
+
+        Example: ``model = NGramModel(NGramConfig(vocab_size=210)).fit(data.ids["train"])``
+        """
         n = self.config.order
         for seq in sequences:
             seq = list(seq)
@@ -43,8 +50,11 @@ class NGramModel:
                     self.counts[k][tuple(seq[i - k:i])][seq[i]] += 1
         return self
 
-    def distribution(self, history):
-        """P(next token | history) as a numpy vector over the vocabulary."""
+    def distribution(self, history) -> np.ndarray:
+        """P(next token | history) as a numpy vector over the vocabulary.
+
+        Example: ``model.distribution([1, 5, 6]).argmax()`` -> the likeliest next token
+        """
         V, d = self.config.vocab_size, self.config.discount
         p = np.full(V, 1.0 / V)
         history = list(history)[-(self.config.order - 1):] if self.config.order > 1 else []
@@ -73,12 +83,19 @@ class NGramModel:
         return torch.from_numpy(np.log(out)).float(), new_cache
 
     # the neural models' interface, so evaluation and sampling code is shared
+    def new_cache(self, batch_size: int):
+        """None: the history starts empty."""
+        return None
+
     def eval(self):
+        """Nothing to switch off; returns the model, as ``nn.Module.eval`` does."""
         return self
 
     def parameters(self):
+        """No parameters: the counts are the model."""
         return iter(())
 
     @property
     def context(self):
+        """None: sampling never needs to crop the history (the model reads only its last n-1 tokens)."""
         return None
