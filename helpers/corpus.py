@@ -621,6 +621,30 @@ def flat_arrays(notes, ids):
     return arrays
 
 
+FOLK_COLLECTIONS = tuple(FOLK_FOLDERS)
+
+
+def version_of(manifest):
+    """What identifies a built corpus (from its manifest): the models' manifests record it."""
+    return {"format": FORMAT_VERSION, "music21": manifest["music21_version"],
+            "symusic": manifest["symusic_version"], "collections": list(FOLK_COLLECTIONS),
+            "tunes": manifest["counts"]["folk"]}
+
+
+def corpus_version():
+    """What identifies the built folk corpus, building it first if needed (cache keys, manifests).
+
+    Example: ``corpus_version()["tunes"]`` -> the number of folk tunes
+    """
+    return version_of(build_corpus())
+
+
+def built_version():
+    """:func:`corpus_version` if the cache is built and fresh, else None (never builds)."""
+    manifest = read_manifest()
+    return version_of(manifest) if is_fresh(manifest) else None
+
+
 def summary_line(manifest):
     """One line for the terminal, e.g. ``corpus: 11,512 folk tunes (essen 8,462, ...)``."""
     c = manifest["counts"]

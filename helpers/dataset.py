@@ -10,6 +10,8 @@ with every other. Used by notebooks/easy/02_building_a_dataset.ipynb.
 
 import hashlib
 
+import numpy as np
+
 SPLITS = ("train", "valid", "test")
 
 
@@ -70,12 +72,17 @@ def melody_key(pitches, starts, ends, transposed=False):
 
 
 def sequence_key(seq, transposed=False, ticks_per_quarter=480):
-    """:func:`melody_key` of a NoteSequence (times rounded to ticks at its first tempo; drums ignored)."""
-    qpm = seq.tempos[0].qpm if len(seq.tempos) else 120.0
-    scale = qpm / 60.0 * ticks_per_quarter
+    """:func:`melody_key` of a NoteSequence (times in ticks, following its tempo map; drums ignored)."""
+    from helpers.music import TempoMap
+
     notes = [n for n in seq.notes if not n.is_drum]
-    return melody_key([n.pitch for n in notes], [round(n.start_time * scale) for n in notes],
-                      [round(n.end_time * scale) for n in notes], transposed)
+    if not notes:
+        return melody_key([], [], [], transposed)
+    tempo_map = TempoMap(seq)
+    starts = np.rint(tempo_map.beats([n.start_time for n in notes]) * ticks_per_quarter)
+    ends = np.rint(tempo_map.beats([n.end_time for n in notes]) * ticks_per_quarter)
+    return melody_key([n.pitch for n in notes], starts.astype(int).tolist(),
+                      ends.astype(int).tolist(), transposed)
 
 
 def find_duplicates(ids, keys):

@@ -10,7 +10,7 @@ music:
 * :func:`save_pieces` - MIDI files under a chosen folder, with file names that
   cannot escape it (lessons 4 and 5).
 
-Sampling is constrained by the tokenizer's grammar (:mod:`helpers.grammar`)
+Sampling is constrained by the tokenizer's grammar (:mod:`helpers.tokenizers.grammar`)
 unless ``grammar=False``, so every piece decodes to exactly what the model
 wrote.
 """
@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from helpers.grammar import grammar_for
+from helpers.tokenizers.grammar import grammar_for
 from helpers.sampling import sample
 from helpers.tokenizers.vocab import BOS_ID, EOS_ID
 
@@ -135,18 +135,13 @@ def save_pieces(pieces, folder, name="piece"):
 
 
 def _load_primer(primer):
-    from helpers.notes import load
+    from helpers.notes import as_sequence
 
-    if type(primer).__name__ == "NoteSequence":
-        return primer
-    if isinstance(primer, (str, Path)):
-        text = str(primer)
-        if isinstance(primer, str) and "/" in text and not Path(text).suffix:
-            from helpers.corpus import load_piece
-            return load_piece(text)          # a corpus id like "oneills/0001"
-        return load(primer)                  # a file; raises ReadError naming it if unreadable
-    raise TypeError(f"primer must be a NoteSequence, a file path or a corpus id, "
-                    f"not {type(primer).__name__}")
+    if isinstance(primer, str) and "/" in primer and not Path(primer).suffix:
+        from helpers.corpus import load_piece
+        return load_piece(primer)            # a corpus id like "oneills/0001"
+    # a NoteSequence, or a file: ReadError naming it if unreadable
+    return as_sequence(primer, "primer (or a corpus id such as 'oneills/0001')")
 
 
 def _describe(primer):

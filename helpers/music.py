@@ -1,11 +1,22 @@
-"""Music basics on NoteSequences: pitch names, beats and seconds, and edits.
+"""Music basics on NoteSequences: pitch names, beats and seconds, tempo maps, and edits.
 
 These are the reference versions of what lesson 1 ("MIDI and notes") asks
 learners to write: the checks in ``helpers.check`` compare a learner's answer
 with them. Every edit returns a new sequence and leaves its input unchanged.
+
+Times in a NoteSequence are seconds; music is counted in beats. Here a
+"beat" is a quarter note, the unit of MIDI's tempo (``qpm``, quarter notes
+per minute), whatever the meter: a bar of 6/8 lasts three of them, a bar of
+2/2 four. :class:`TempoMap` converts between seconds and quarter notes
+following every tempo change of a piece, and :func:`grid_span` is the one
+rule for putting a note on a grid (lesson 1's quantize, every tokenizer of
+lesson 3, the melody keys of lesson 2).
 """
 
 import copy
+import math
+
+import numpy as np
 
 from helpers.notes import add_note, new_sequence
 
@@ -50,9 +61,66 @@ def beats_to_seconds(beats, qpm):
     return beats * 60.0 / qpm
 
 
-def tempo(seq):
-    """The sequence's first tempo in quarter notes per minute (120 if it has none)."""
-    return seq.tempos[0].qpm if len(seq.tempos) else 120.0
+DEFAULT_QPM = 120.0  # the MIDI standard's tempo when a file sets none
+
+
+def tempo(seq) -> float:
+    """The sequence's first tempo in quarter notes per minute (120 if it has none).
+
+    Example: ``tempo(melody([60], qpm=90))`` -> ``90.0``
+    """
+    return seq.tempos[0].qpm if len(seq.tempos) else DEFAULT_QPM
+
+
+class TempoMap:
+    """Seconds <-> quarter notes for one piece, following every tempo change.
+
+    Before the first tempo event (or with none) the tempo is 120 qpm, as in
+    MIDI; tempos that are not a positive, finite number are ignored. Both
+    directions take a number or a numpy array.
+
+    Example: ``TempoMap(seq).beats(2.0)`` -> ``4.0`` at 120 qpm; ``TempoMap(seq).seconds(4.0)`` -> ``2.0``
+    """
+
+    def __init__(self, seq):
+        changes = sorted((t.time, t.qpm) for t in seq.tempos
+                         if t.qpm > 0 and math.isfinite(t.qpm) and t.time >= 0)
+        if not changes or changes[0][0] > 0:
+            changes.insert(0, (0.0, DEFAULT_QPM))
+        self.times = np.array([time for time, _ in changes], dtype=float)
+        self.qpms = np.array([qpm for _, qpm in changes], dtype=float)
+        # quarter notes elapsed at each change: seconds in each segment x quarters per second
+        self.starts = np.concatenate([[0.0], np.cumsum(np.diff(self.times) * self.qpms[:-1] / 60.0)])
+
+    def beats(self, seconds):
+        """Quarter notes elapsed at ``seconds`` (a number or an array)."""
+        seconds = np.asarray(seconds, dtype=float)
+        segment = np.clip(np.searchsorted(self.times, seconds, side="right") - 1, 0, None)
+        result = self.starts[segment] + (seconds - self.times[segment]) * self.qpms[segment] / 60.0
+        return float(result) if result.ndim == 0 else result
+
+    def seconds(self, beats):
+        """Seconds at ``beats`` quarter notes (a number or an array)."""
+        beats = np.asarray(beats, dtype=float)
+        segment = np.clip(np.searchsorted(self.starts, beats, side="right") - 1, 0, None)
+        result = self.times[segment] + (beats - self.starts[segment]) * 60.0 / self.qpms[segment]
+        return float(result) if result.ndim == 0 else result
+
+
+def grid_span(start_beats, end_beats, steps_per_quarter: int = 4):
+    """A note's start and end on a grid of ``steps_per_quarter`` steps per quarter note.
+
+    The course's one rounding rule: both ends go to the nearest step, a note
+    never starts before 0, and it keeps at least one step. Takes numbers or
+    numpy arrays and returns whole numbers (numpy arrays for arrays).
+
+    Example: ``grid_span(0.3, 0.32)`` -> ``(1, 2)``: 16th steps 1.2 -> 1, 1.28 -> 1, then at least one step
+    """
+    start = np.maximum(np.rint(np.asarray(start_beats, dtype=float) * steps_per_quarter), 0)
+    end = np.maximum(np.rint(np.asarray(end_beats, dtype=float) * steps_per_quarter), start + 1)
+    if start.ndim == 0:
+        return int(start), int(end)
+    return start.astype(np.int64), end.astype(np.int64)
 
 
 def melody(pitches, beats=1.0, qpm=120.0, velocity=80, program=0):
@@ -117,17 +185,25 @@ def set_tempo(seq, qpm):
 
 
 def quantize(seq, steps_per_quarter=4):
-    """Snap note starts and ends to a grid of ``steps_per_quarter`` steps per beat.
+    """Snap note starts and ends to a grid of ``steps_per_quarter`` steps per quarter note.
 
-    Uses the first tempo. A note never shrinks to nothing: it keeps at least one
-    step. Lesson 1 uses a 16th-note grid (4 steps per quarter).
+    The grid follows the piece's tempo changes (:class:`TempoMap`), and the
+    rounding is :func:`grid_span`'s: a note never shrinks to nothing, it keeps
+    at least one step. Lesson 1 uses a 16th-note grid (4 steps per quarter).
+
+    Example: ``quantize(played, 4)`` -> the same notes, on 16th notes
     """
-    step = beats_to_seconds(1.0, tempo(seq)) / steps_per_quarter
     out = copy.deepcopy(seq)
-    for note in out.notes:
-        start = round(note.start_time / step)
-        end = max(round(note.end_time / step), start + 1)
-        note.start_time, note.end_time = start * step, end * step
+    if not len(out.notes):
+        return out
+    tempo_map = TempoMap(seq)
+    starts = tempo_map.beats([n.start_time for n in out.notes])
+    ends = tempo_map.beats([n.end_time for n in out.notes])
+    start_steps, end_steps = grid_span(starts, ends, steps_per_quarter)
+    new_starts = tempo_map.seconds(start_steps / steps_per_quarter)
+    new_ends = tempo_map.seconds(end_steps / steps_per_quarter)
+    for note, start, end in zip(out.notes, new_starts, new_ends):
+        note.start_time, note.end_time = float(start), float(end)
     out.total_time = max([out.total_time] + [n.end_time for n in out.notes])
     return out
 

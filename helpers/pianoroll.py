@@ -30,10 +30,10 @@ import math
 
 import numpy as np
 
-from helpers.music import pitch_name
+from helpers.music import TempoMap, pitch_name
+from helpers.notes import is_sequence
 
 TIME_UNITS = ("seconds", "beats")
-DEFAULT_QPM = 120.0  # the MIDI standard's tempo when a file sets none
 
 # matplotlib's "tab10" colours without its grey, which is kept for drums.
 TRACK_COLOURS = [
@@ -48,7 +48,7 @@ BAR_HEIGHT = 0.8  # in semitones: a small gap between neighbouring pitches
 
 def _check_sequence(seq, function):
     """Raise a TypeError that says what was given instead of a NoteSequence."""
-    if type(seq).__name__ == "NoteSequence" and hasattr(seq, "notes"):
+    if is_sequence(seq):
         return
     given = type(seq).__name__
     hint = ""
@@ -111,33 +111,11 @@ def _check_pitch_range(pitch_range):
 
 # --- seconds to beats ----------------------------------------------------------
 
-def _tempo_map(seq):
-    """Tempo changes as arrays (times in seconds, qpm, beats elapsed at each change).
-
-    Before the first tempo event (or with none) the tempo is 120 qpm, as in MIDI.
-    """
-    changes = sorted((t.time, t.qpm) for t in seq.tempos if t.qpm > 0)
-    if not changes or changes[0][0] > 0:
-        changes.insert(0, (0.0, DEFAULT_QPM))
-    times = np.array([time for time, _ in changes], dtype=float)
-    qpms = np.array([qpm for _, qpm in changes], dtype=float)
-    # Beats elapsed at each change: add up (seconds in each segment) x (beats per second).
-    segment_beats = np.diff(times) * qpms[:-1] / 60.0
-    beats = np.concatenate([[0.0], np.cumsum(segment_beats)])
-    return times, qpms, beats
-
-
-def _to_beats(seq, seconds):
-    """Convert times in seconds (a number or an array) to beats, following tempo changes."""
-    times, qpms, beats = _tempo_map(seq)
-    seconds = np.asarray(seconds, dtype=float)
-    # The tempo segment each time falls in: the last change at or before it.
-    segment = np.clip(np.searchsorted(times, seconds, side="right") - 1, 0, None)
-    return beats[segment] + (seconds - times[segment]) * qpms[segment] / 60.0
-
-
 def _in_unit(seq, seconds, time_unit):
-    return _to_beats(seq, seconds) if time_unit == "beats" else np.asarray(seconds, dtype=float)
+    """Times in seconds, converted to quarter notes (following the tempo map) for ``"beats"``."""
+    if time_unit == "beats":
+        return np.asarray(TempoMap(seq).beats(seconds), dtype=float)
+    return np.asarray(seconds, dtype=float)
 
 
 # --- names and colours -----------------------------------------------------------
@@ -403,7 +381,7 @@ def plot_pianorolls(seqs, titles=None, *, ncols=None, time_unit="seconds", marke
     """
     import matplotlib.pyplot as plt
 
-    if type(seqs).__name__ == "NoteSequence":
+    if is_sequence(seqs):
         raise TypeError("plot_pianorolls expects a list of NoteSequences, got one "
                         "NoteSequence; for one piece use plot_pianoroll")
     if not isinstance(seqs, (list, tuple)):

@@ -36,7 +36,7 @@ from pathlib import Path
 import numpy as np
 
 from helpers.errors import ReadError
-from helpers.notes import load_midi, note_seq, sequence_to_midi_bytes
+from helpers.notes import as_sequence, note_seq, sequence_to_midi_bytes
 
 BACKENDS = ("fluidsynth", "midirenderer", "numpy")
 ENV_VAR = "COURSE_AUDIO_BACKEND"
@@ -209,13 +209,8 @@ def _drum_hit(note, sample_rate, rng):
 # --- rendering -----------------------------------------------------------------
 
 def _as_sequence(piece):
-    """A NoteSequence from a NoteSequence or a MIDI file path (ReadError if unreadable)."""
-    if isinstance(piece, (str, os.PathLike)):
-        return load_midi(piece)
-    if hasattr(piece, "notes") and hasattr(piece, "total_time"):
-        return piece
-    raise TypeError(f"play() and render() take a NoteSequence or a MIDI file path, "
-                    f"not {type(piece).__name__}")
+    """A NoteSequence from a NoteSequence or a file path (ReadError if unreadable)."""
+    return as_sequence(piece, "the piece to play")
 
 
 def _to_mono(samples):

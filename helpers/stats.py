@@ -5,9 +5,11 @@ Each function takes one NoteSequence or a list of them and pools the notes.
 
 import numpy as np
 
+from helpers.notes import is_sequence
+
 
 def _pieces(pieces):
-    return [pieces] if type(pieces).__name__ == "NoteSequence" else list(pieces)
+    return [pieces] if is_sequence(pieces) else list(pieces)
 
 
 def _melody(piece):

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import torch
 
+from helpers.corpus import corpus_version
 from helpers.dataset import SPLITS, allowed_shifts, melody_key, split_pieces
 from helpers.paths import cache_dir, write_atomic
 
@@ -116,17 +117,6 @@ def folk_split(fractions=(0.9, 0.05, 0.05), seed=0):
     path.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(path, lambda f: json.dump(splits, f))
     return splits
-
-
-def corpus_version():
-    """What identifies the built folk corpus (building it first if needed): cache keys and manifests."""
-    from helpers import corpus
-
-    corpus.build_corpus()
-    manifest = corpus.read_manifest()
-    return {"format": corpus.FORMAT_VERSION, "music21": manifest["music21_version"],
-            "symusic": manifest["symusic_version"], "collections": list(FOLK),
-            "tunes": manifest["counts"]["folk"]}
 
 
 def _encode(tokenizer, splits, transpose):

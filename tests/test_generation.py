@@ -6,7 +6,7 @@ import torch
 from helpers import corpus
 from helpers.errors import ReadError
 from helpers.generate import continue_primer, generate, primer_ids, safe_filename, save_pieces
-from helpers.grammar import grammar_for, is_grammatical
+from helpers.tokenizers.grammar import grammar_for, is_grammatical
 from helpers.models import build_model
 from helpers.paths import example
 from helpers.sampling import sample

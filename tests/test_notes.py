@@ -90,7 +90,7 @@ def test_load_rejects_unknown_suffix(tmp_path):
 
 
 def test_examples_are_what_the_generator_writes():
-    from helpers.examples import write_examples
+    from helpers.course.examples import write_examples
 
     assert write_examples(check=True) == []
 

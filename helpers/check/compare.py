@@ -3,6 +3,7 @@
 import math
 
 from helpers.check.core import Hint, short
+from helpers.notes import is_sequence
 
 
 def expect_type(value, kind, what):
@@ -19,7 +20,7 @@ def expect_close(got, expected, what, tol=1e-6):
 
 
 def expect_sequence(value, what):
-    if type(value).__name__ != "NoteSequence":
+    if not is_sequence(value):
         raise Hint(f"{what} should return a NoteSequence, but it returned "
                    f"{type(value).__name__} {short(value)}.")
 

@@ -10,6 +10,8 @@ inside the checker.
 import difflib
 from dataclasses import dataclass
 
+from helpers.notes import is_sequence
+
 CHECKS = {}
 
 
@@ -67,7 +69,7 @@ def call(answer, *args, **kwargs):
 
 def short(value, limit=60):
     """A one-line, length-limited description of a value for hints."""
-    if type(value).__name__ == "NoteSequence":
+    if is_sequence(value):
         return f"<NoteSequence with {len(value.notes)} notes>"
     text = repr(value).replace("\n", " ")
     return text if len(text) <= limit else text[: limit - 3] + "..."

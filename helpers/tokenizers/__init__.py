@@ -10,6 +10,9 @@ NoteSequence) into ids, each from a model family the course re-implements:
 * ``MelodyTokenizer``: PITCH, HOLD, REST, one token per 16th note; MelodyRNN
   and MusicVAE.
 
+``helpers.tokenizers.grammar`` says which token may come next in each scheme
+(sampling uses it so that every generated sequence decodes).
+
 Every tokenizer has the same methods::
 
     tok = PositionTokenizer()               # or EventTokenizer(), MelodyTokenizer()
@@ -23,8 +26,11 @@ Every tokenizer has the same methods::
 Common ground:
 
 * time is on a grid of ``steps_per_quarter`` steps per quarter note (4: 16th
-  notes), using the piece's first tempo; ``decode`` writes seconds at the
-  ``qpm`` it is given;
+  notes), following every tempo change of the piece; ``decode`` writes
+  seconds at the one ``qpm`` it is given;
+* a piece that would take more than ``max_tokens`` tokens (100,000 by
+  default; ``PositionTokenizer(max_tokens=...)``) is refused with a
+  ValueError naming it, before it can fill the memory;
 * ids 0, 1, 2 are ``PAD``, ``BOS``, ``EOS``; ``encode`` adds BOS and EOS;
 * conditioning tokens (``conditions=["STYLE_jig", "KEY_D"]`` when making the
   tokenizer) go after BOS with ``encode(piece, conditions=[...])``;

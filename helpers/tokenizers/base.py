@@ -27,7 +27,7 @@ import json
 from pathlib import Path
 
 from helpers.music import tempo
-from helpers.tokenizers.grid import Report, notes_to_sequence, step_seconds
+from helpers.tokenizers.grid import MAX_TOKENS, Report, check_size, meter_steps, notes_to_sequence
 from helpers.tokenizers.vocab import BOS_ID, EOS_ID, SPECIAL_TOKENS, Vocab, split_token
 
 SPECIAL = "SPECIAL"      # the kind of PAD, BOS and EOS
@@ -39,8 +39,13 @@ class Tokenizer:
 
     scheme = None  # the scheme's name in saved files, set by each subclass
 
-    def __init__(self, steps_per_quarter, pitch_range):
-        """Check and keep the grid and the pitch range (then a subclass builds its vocabulary)."""
+    def __init__(self, steps_per_quarter, pitch_range, max_tokens=MAX_TOKENS):
+        """Check and keep the grid and the pitch range (then a subclass builds its vocabulary).
+
+        ``max_tokens`` limits one encoded piece (default :data:`MAX_TOKENS`,
+        100,000): a longer one is refused with a ValueError before it can fill
+        the memory. It is a safety limit, not part of the saved vocabulary.
+        """
         if not (isinstance(steps_per_quarter, int) and steps_per_quarter >= 1):
             raise ValueError("steps_per_quarter must be a whole number >= 1, "
                              f"not {steps_per_quarter!r}")
@@ -48,8 +53,11 @@ class Tokenizer:
         if not 0 <= low <= high <= 127:
             raise ValueError("pitch_range must be (lowest, highest) within 0..127, "
                              f"not {pitch_range!r}")
+        if not (isinstance(max_tokens, int) and max_tokens >= 2):
+            raise ValueError(f"max_tokens must be a whole number >= 2, not {max_tokens!r}")
         self.steps_per_quarter = steps_per_quarter
         self.pitch_range = (int(low), int(high))
+        self.max_tokens = max_tokens
         self.last_report = None
 
     def build_vocabulary(self, conditions):
@@ -75,6 +83,14 @@ class Tokenizer:
     def representable_notes(self, piece, report):
         """The notes this scheme can write, as sorted ``(start, pitch, end, velocity)``."""
         raise NotImplementedError
+
+    def size_bound(self, notes):
+        """An upper bound on the tokens that write ``notes`` (grid notes, sorted by start)."""
+        raise NotImplementedError
+
+    def check_size(self, piece, notes):
+        """Refuse ``piece`` if writing its grid ``notes`` could take more than ``max_tokens``."""
+        check_size(piece, self.size_bound(notes) + 2, self.max_tokens)
 
     def note_ids(self, notes, piece, report):
         """The ids that write ``notes`` (between the conditions and EOS)."""
@@ -124,15 +140,13 @@ class Tokenizer:
         """The piece as this tokenizer represents it: a new NoteSequence.
 
         Notes are snapped to the grid and reduced exactly as ``encode`` does
-        (same tempo, the piece's time signatures), so
-        ``decode(encode(piece), qpm=tempo(piece))`` has the same notes.
+        (same tempo map, the piece's time signatures), and written at the
+        piece's first tempo, so ``decode(encode(piece), qpm=tempo(piece))``
+        has the same notes.
         """
         notes = self.representable_notes(piece, Report())
-        qpm = tempo(piece)
-        step = step_seconds(qpm, self.steps_per_quarter)
-        meters = [(round(ts.time / step), ts.numerator, ts.denominator)
-                  for ts in piece.time_signatures]
-        return notes_to_sequence(notes, qpm, self.steps_per_quarter, meters)
+        meters = meter_steps(piece, self.steps_per_quarter)
+        return notes_to_sequence(notes, tempo(piece), self.steps_per_quarter, meters)
 
     def is_condition(self, token_id):
         """True for the id of a conditioning token."""

@@ -26,8 +26,8 @@ Decisions (reported in ``tokenizer.last_report`` when they change a note):
 """
 
 from helpers.tokenizers.base import Tokenizer
-from helpers.tokenizers.grid import (DEFAULT_VELOCITY, cut_same_pitch_overlaps, notes_to_sequence,
-                                     read_notes)
+from helpers.tokenizers.grid import (DEFAULT_VELOCITY, MAX_TOKENS, cut_same_pitch_overlaps,
+                                     notes_to_sequence, read_notes)
 
 
 class EventTokenizer(Tokenizer):
@@ -36,8 +36,8 @@ class EventTokenizer(Tokenizer):
     scheme = "events"
 
     def __init__(self, steps_per_quarter=4, pitch_range=(21, 108), max_shift=16, velocity_bins=32,
-                 conditions=()):
-        super().__init__(steps_per_quarter, pitch_range)
+                 conditions=(), max_tokens=MAX_TOKENS):
+        super().__init__(steps_per_quarter, pitch_range, max_tokens)
         if not (isinstance(max_shift, int) and max_shift >= 1):
             raise ValueError(f"max_shift must be a whole number of steps >= 1, not {max_shift!r}")
         if not (isinstance(velocity_bins, int) and 0 <= velocity_bins <= 64):
@@ -78,11 +78,18 @@ class EventTokenizer(Tokenizer):
     def representable_notes(self, piece, report):
         """Grid notes in range, no drums, no key pressed twice; velocities binned."""
         notes = read_notes(piece, self.steps_per_quarter, self.pitch_range, report)
+        self.check_size(piece, notes)
         notes = cut_same_pitch_overlaps(notes, report)
         if not self.velocity_bins:
             return [(start, pitch, end, DEFAULT_VELOCITY) for start, pitch, end, _ in notes]
         return [(start, pitch, end, self.bin_velocity(self.velocity_bin(velocity)))
                 for start, pitch, end, velocity in notes]
+
+    def size_bound(self, notes):
+        """Press, release and velocity per note, and the waits: at most one per event plus the length / max_shift."""
+        if not notes:
+            return 0
+        return 5 * len(notes) + max(end for _, _, end, _ in notes) // self.max_shift + 1
 
     def note_ids(self, notes, piece, report):
         # (time, 0 = release / 1 = press, pitch, velocity): sorting puts releases first

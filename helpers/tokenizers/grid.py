@@ -1,10 +1,11 @@
 """From a NoteSequence to notes on a time grid, and back; the report of what changed.
 
 Tokens count time in grid steps, not seconds: with ``steps_per_quarter=4``
-(the default) one step is a 16th note. Seconds become steps with the piece's
-first tempo, rounding to the nearest step, exactly as
-``helpers.music.quantize`` does: a note never shrinks to nothing, it keeps at
-least one step.
+(the default) one step is a 16th note. Seconds become quarter notes with the
+piece's tempo map (every tempo change counts: a beat is a beat, whatever the
+tempo), then steps with :func:`helpers.music.grid_span`, the rule
+``helpers.music.quantize`` uses too: a note never shrinks to nothing, it keeps
+at least one step.
 
 Inside the tokenizers a note is a plain tuple ``(start, pitch, end, velocity)``
 with times in steps. Tuples sort by start, then pitch: the order in which the
@@ -13,7 +14,9 @@ tokens are written. Plain tuples (not protocol-buffer notes) keep encoding fast.
 
 from dataclasses import dataclass, fields
 
-from helpers.music import tempo
+import numpy as np
+
+from helpers.music import TempoMap, grid_span
 from helpers.notes import new_sequence
 
 DEFAULT_VELOCITY = 80  # the velocity decode gives when the tokens say none
@@ -57,6 +60,42 @@ class Report:
                 + (", ".join(changes) if changes else "nothing dropped or changed"))
 
 
+def steps_of(piece, seconds, steps_per_quarter):
+    """Times in seconds (an array) as grid steps (floats), following the piece's tempo map."""
+    return TempoMap(piece).beats(np.asarray(seconds, dtype=float)) * steps_per_quarter
+
+
+MAX_TOKENS = 100_000  # the default limit on one encoded piece (Tokenizer(max_tokens=...))
+
+
+def piece_name(piece):
+    """How errors name a piece: its file name or id, else "the piece"."""
+    name = getattr(piece, "filename", "") or getattr(piece, "id", "")
+    return repr(name) if name else "the piece"
+
+
+def check_size(piece, tokens, max_tokens):
+    """Raise ValueError when encoding ``piece`` would take more than ``max_tokens`` tokens.
+
+    Called with an upper bound, before any list of that size is made, so that
+    a piece that is hours long (or has an absurd tempo) fails at once and
+    never fills the memory.
+    """
+    if tokens > max_tokens:
+        raise ValueError(f"{piece_name(piece)} would take about {tokens:,} tokens, more than the "
+                         f"limit of {max_tokens:,}: cut the piece (e.g. its first minutes), or make "
+                         f"the tokenizer with max_tokens={tokens + 1000:,} if you really want it")
+
+
+def meter_steps(piece, steps_per_quarter):
+    """``[(step, numerator, denominator), ...]``: the piece's time signatures on the grid, in time order."""
+    signatures = sorted(piece.time_signatures, key=lambda ts: ts.time)
+    if not signatures:
+        return []
+    steps = np.rint(steps_of(piece, [ts.time for ts in signatures], steps_per_quarter)).astype(int)
+    return [(int(step), ts.numerator, ts.denominator) for step, ts in zip(steps, signatures)]
+
+
 def read_notes(piece, steps_per_quarter, pitch_range, report):
     """The piece's notes on the grid, sorted, as ``(start, pitch, end, velocity)``.
 
@@ -64,22 +103,23 @@ def read_notes(piece, steps_per_quarter, pitch_range, report):
     included) are left out, and so is a note with the same pitch and start as
     a longer one. ``report`` counts each.
     """
-    step = step_seconds(tempo(piece), steps_per_quarter)
     low, high = pitch_range
-    notes = []
     report.notes += len(piece.notes)
+    kept = []
     for note in piece.notes:
         if note.is_drum:
             report.drums += 1
-            continue
-        pitch = note.pitch
-        if pitch < low or pitch > high:
+        elif note.pitch < low or note.pitch > high:
             report.out_of_range += 1
-            continue
-        start = max(round(note.start_time / step), 0)  # nothing before the piece begins
-        end = max(round(note.end_time / step), start + 1)
-        notes.append((start, pitch, end, note.velocity))
-    notes.sort()
+        else:
+            kept.append(note)
+    if not kept:
+        return []
+    tempo_map = TempoMap(piece)
+    starts, ends = grid_span(tempo_map.beats([n.start_time for n in kept]),
+                             tempo_map.beats([n.end_time for n in kept]), steps_per_quarter)
+    notes = sorted(zip(starts.tolist(), [n.pitch for n in kept], ends.tolist(),
+                       [n.velocity for n in kept]))
     return drop_duplicates(notes, report)
 
 
@@ -139,14 +179,15 @@ def notes_to_sequence(notes, qpm, steps_per_quarter, time_signatures=()):
 def grid_notes(piece, steps_per_quarter=4):
     """Every note of ``piece`` as ``(pitch, start_step, end_step)``, sorted by start and pitch.
 
-    Times are rounded to the grid as tokenizers do. Use it to compare what went
-    into a tokenizer with what came out, e.g.
+    Times are put on the grid as tokenizers do (tempo map, then
+    :func:`helpers.music.grid_span`). Use it to compare what went into a
+    tokenizer with what came out, e.g.
     ``grid_notes(tok.decode(tok.encode(x))) == grid_notes(tok.prepare(x))``.
     """
-    step = step_seconds(tempo(piece), steps_per_quarter)
-    notes = []
-    for note in piece.notes:
-        start = round(note.start_time / step)
-        end = max(round(note.end_time / step), start + 1)
-        notes.append((start, note.pitch, end))
-    return [(pitch, start, end) for start, pitch, end in sorted(notes)]
+    if not len(piece.notes):
+        return []
+    tempo_map = TempoMap(piece)
+    starts, ends = grid_span(tempo_map.beats([n.start_time for n in piece.notes]),
+                             tempo_map.beats([n.end_time for n in piece.notes]), steps_per_quarter)
+    notes = sorted(zip(starts.tolist(), [n.pitch for n in piece.notes], ends.tolist()))
+    return [(pitch, start, end) for start, pitch, end in notes]

@@ -24,8 +24,8 @@ Decisions (reported in ``tokenizer.last_report`` when they change a note):
 """
 
 from helpers.tokenizers.base import Tokenizer
-from helpers.tokenizers.grid import (DEFAULT_VELOCITY, cut_same_pitch_overlaps, notes_to_sequence,
-                                     read_notes)
+from helpers.tokenizers.grid import (DEFAULT_VELOCITY, MAX_TOKENS, cut_same_pitch_overlaps,
+                                     notes_to_sequence, read_notes)
 
 
 class MelodyTokenizer(Tokenizer):
@@ -33,8 +33,9 @@ class MelodyTokenizer(Tokenizer):
 
     scheme = "melody"
 
-    def __init__(self, steps_per_quarter=4, pitch_range=(36, 96), conditions=()):
-        super().__init__(steps_per_quarter, pitch_range)
+    def __init__(self, steps_per_quarter=4, pitch_range=(36, 96), conditions=(),
+                 max_tokens=MAX_TOKENS):
+        super().__init__(steps_per_quarter, pitch_range, max_tokens)
         self.build_vocabulary(conditions)
         low = self.pitch_range[0]
         self.rest_id = self.vocab.id("REST")
@@ -54,8 +55,13 @@ class MelodyTokenizer(Tokenizer):
     def representable_notes(self, piece, report):
         """Grid notes in range, no drums, one at a time (the skyline)."""
         notes = read_notes(piece, self.steps_per_quarter, self.pitch_range, report)
+        self.check_size(piece, notes)
         notes = skyline(cut_same_pitch_overlaps(notes, report), report)
         return [(start, pitch, end, DEFAULT_VELOCITY) for start, pitch, end, _ in notes]
+
+    def size_bound(self, notes):
+        """One token per step, up to the end of the last note."""
+        return max((end for _, _, end, _ in notes), default=0)
 
     def note_ids(self, notes, piece, report):
         ids = []

@@ -29,8 +29,7 @@ Decisions (each one is reported in ``tokenizer.last_report`` when it changes a n
 """
 
 from helpers.tokenizers.base import Tokenizer
-from helpers.tokenizers.grid import DEFAULT_VELOCITY, notes_to_sequence, read_notes, step_seconds
-from helpers.music import tempo
+from helpers.tokenizers.grid import DEFAULT_VELOCITY, MAX_TOKENS, meter_steps, notes_to_sequence, read_notes
 
 # The meters of the folk corpus and the common ones besides; 4/4 must be one of them.
 DEFAULT_TIME_SIGNATURES = (
@@ -57,8 +56,8 @@ class PositionTokenizer(Tokenizer):
     scheme = "positions"
 
     def __init__(self, steps_per_quarter=4, pitch_range=(21, 108), max_duration=32,
-                 time_signatures=DEFAULT_TIME_SIGNATURES, conditions=()):
-        super().__init__(steps_per_quarter, pitch_range)
+                 time_signatures=DEFAULT_TIME_SIGNATURES, conditions=(), max_tokens=MAX_TOKENS):
+        super().__init__(steps_per_quarter, pitch_range, max_tokens)
         if not (isinstance(max_duration, int) and max_duration >= 1):
             raise ValueError("max_duration must be a whole number of steps >= 1, "
                              f"not {max_duration!r}")
@@ -98,6 +97,7 @@ class PositionTokenizer(Tokenizer):
         """Grid notes in range, no drums or duplicates, durations cut to ``max_duration``."""
         notes = []
         grid = read_notes(piece, self.steps_per_quarter, self.pitch_range, report)
+        self.check_size(piece, grid)
         for start, pitch, end, _ in grid:
             if end - start > self.max_duration:
                 end = start + self.max_duration
@@ -105,16 +105,22 @@ class PositionTokenizer(Tokenizer):
             notes.append((start, pitch, end, DEFAULT_VELOCITY))
         return notes
 
+    def size_bound(self, notes):
+        """Three tokens per note, one per bar (the shortest bar), a TIMESIG per bar at most."""
+        if not notes:
+            return 0
+        bars = max(end for _, _, end, _ in notes) // min(self.bar_lengths.values()) + 1
+        return 3 * len(notes) + 2 * bars
+
     def meter_changes(self, piece, report):
         """``[(step, meter), ...]`` from the piece's time signatures (the first from step 0)."""
-        step = step_seconds(tempo(piece), self.steps_per_quarter)
         changes = []
-        for ts in sorted(piece.time_signatures, key=lambda ts: ts.time):
-            meter = f"{ts.numerator}/{ts.denominator}"
+        for step, numerator, denominator in meter_steps(piece, self.steps_per_quarter):
+            meter = f"{numerator}/{denominator}"
             if meter not in self.bar_lengths:
                 report.meters_replaced += 1
                 meter = "4/4"
-            changes.append((round(ts.time / step), meter))
+            changes.append((step, meter))
         return changes or [(0, "4/4")]
 
     def bar_lines(self, changes, end):
