@@ -15,6 +15,8 @@ from helpers.paths import EXAMPLES_DIR
 
 @dataclass
 class Finding:
+    """One line of the report: what was checked, whether it is fine, and the fix if not."""
+
     name: str
     ok: bool
     detail: str
@@ -25,8 +27,11 @@ def _in_colab():
     return "google.colab" in sys.modules
 
 
-def pip_command(package):
-    """The install command that fits where the learner is (Colab or local)."""
+def pip_command(package: str) -> str:
+    """The install command that fits where the learner is (Colab or local).
+
+    Example: ``pip_command("midirenderer")`` -> ``"python -m pip install midirenderer"`` (``%pip ...`` in Colab)
+    """
     return f"%pip install {package}" if _in_colab() else f"python -m pip install {package}"
 
 
@@ -37,13 +42,15 @@ def _version(dist):
         return None
 
 
-def check_python():
+def check_python() -> Finding:
+    """Python 3.10 or newer."""
     ok = sys.version_info >= (3, 10)
     fix = "" if ok else "conda env create -f environment.yml  (gives Python 3.11)"
     return Finding("Python", ok, sys.version.split()[0], fix)
 
 
-def check_torch():
+def check_torch() -> Finding:
+    """torch imports; which device it will train on."""
     try:
         import torch
     except ImportError:
@@ -57,14 +64,16 @@ def check_torch():
     return Finding("torch", True, f"{torch.__version__}, device: {device}")
 
 
-def check_package(name, dist, purpose):
+def check_package(name: str, dist: str, purpose: str) -> Finding:
+    """One package is installed (by its distribution name); its version."""
     version = _version(dist)
     if version is None:
         return Finding(name, False, f"not installed ({purpose})", pip_command(dist))
     return Finding(name, True, f"{version} ({purpose})")
 
 
-def check_playback():
+def check_playback() -> Finding:
+    """Some audio backend can play, and which one will."""
     from helpers.playback import available_backends
 
     backends = available_backends()
@@ -78,7 +87,8 @@ def check_playback():
     return Finding("audio playback", True, detail)
 
 
-def check_examples():
+def check_examples() -> Finding:
+    """The example MIDI files are in data/examples/."""
     found = sorted(EXAMPLES_DIR.glob("*.mid"))
     if not found:
         return Finding("example MIDI files", False, f"none in {EXAMPLES_DIR}",
@@ -86,7 +96,7 @@ def check_examples():
     return Finding("example MIDI files", True, f"{len(found)} in {EXAMPLES_DIR}")
 
 
-def check_cache():
+def check_cache() -> Finding:
     """Whether the folk corpus cache is built (lesson 2 builds it on first use otherwise)."""
     from helpers import corpus
 
@@ -97,7 +107,7 @@ def check_cache():
                    "first use (under a minute), or now with `python -m helpers data build`")
 
 
-def check_checkpoints():
+def check_checkpoints() -> Finding:
     """Whether the shipped checkpoints are there and match their checksums (lessons 4, 5, 8)."""
     from helpers.paths import file_sha256
     from helpers.checkpoints import CHECKPOINT_DIR, pretrained_info, pretrained_names
@@ -118,8 +128,11 @@ def check_checkpoints():
     return Finding("shipped models", True, f"{', '.join(names)} (checksums match)")
 
 
-def diagnose():
-    """Run every check and return the findings (used by tests and by :func:`doctor`)."""
+def diagnose() -> list[Finding]:
+    """Run every check and return the findings (used by tests and by :func:`doctor`).
+
+    Example: ``[f.name for f in diagnose() if not f.ok]`` -> ``[]`` when all is well
+    """
     return [
         check_python(), check_torch(),
         check_package("note-seq", "note-seq", "the NoteSequence representation"),
@@ -130,8 +143,11 @@ def diagnose():
     ]
 
 
-def report(findings):
-    """Print findings, one line each, with the fix under each problem; return the problem count."""
+def report(findings: list[Finding]) -> int:
+    """Print findings, one line each, with the fix under each problem; return the problem count.
+
+    Example: ``report(diagnose())`` -> ``0``
+    """
     for f in findings:
         print(f"{'✅' if f.ok else '❌'} {f.name}: {f.detail}")
         if not f.ok:
@@ -142,6 +158,9 @@ def report(findings):
     return problems
 
 
-def doctor():
-    """Print the environment report (lesson 0). Returns nothing, so a notebook shows only the report."""
+def doctor() -> None:
+    """Print the environment report (lesson 0). Returns nothing, so a notebook shows only the report.
+
+    Example: ``from helpers.doctor import doctor; doctor()``
+    """
     report(diagnose())

@@ -35,23 +35,33 @@ class Continuation:
     new_tokens: int         # tokens the model wrote
 
 
-def generate(model, tokenizer, n_tokens=256, *, n_pieces=1, temperature=1.0, top_k=None,
-             top_p=None, seed=0, qpm=120.0, conditions=(), grammar=True):
-    """``n_pieces`` new pieces (NoteSequences), each at most ``n_tokens`` tokens long."""
+def generate(model, tokenizer, n_tokens: int = 256, *, n_pieces: int = 1, temperature: float = 1.0,
+             top_k: int | None = None, top_p: float | None = None, seed: int | None = 0,
+             qpm: float = 120.0, conditions=(), grammar: bool = True) -> list:
+    """``n_pieces`` new pieces (NoteSequences), each at most ``n_tokens`` tokens long.
+
+    Sampling starts from BOS and the ``conditions`` tokens (lesson 9), which
+    stay in view when a long piece outgrows the model's context; it stops at
+    EOS, and follows the tokenizer's grammar unless ``grammar=False``.
+    Example: ``generate(model, tokenizer, 256, n_pieces=4, temperature=0.9, seed=1)``
+    """
     prompt = [BOS_ID] + tokenizer.condition_ids(conditions)
     new = sample(model, prompt, n_tokens, temperature=temperature, top_k=top_k, top_p=top_p,
                  n_pieces=n_pieces, seed=seed, eos_id=EOS_ID,
-                 allowed=grammar_for(tokenizer) if grammar else None)
+                 allowed=grammar_for(tokenizer) if grammar else None,
+                 keep_prefix=len(prompt) if conditions else 0)
     return [tokenizer.decode(prompt + ids, qpm=qpm) for ids in new]
 
 
-def primer_ids(tokenizer, primer, n_notes):
+def primer_ids(tokenizer, primer, n_notes: int) -> tuple[list[int], float]:
     """The token ids of the first ``n_notes`` notes of ``primer`` (no EOS), and its tempo.
 
     ``primer`` is a NoteSequence, a MIDI/ABC/MusicXML file path, or a corpus
     id such as ``"oneills/0001"``. The notes are first made representable
     (``tokenizer.prepare``: on the grid, in range, one voice for the melody
     scheme); "first" means by onset, then pitch.
+
+    Example: ``prompt, qpm = primer_ids(tokenizer, "oneills/0550-0625/0016", 12)``
     """
     from helpers.music import tempo
 
@@ -69,13 +79,16 @@ def primer_ids(tokenizer, primer, n_notes):
     return ids[:-1], tempo(piece)   # without EOS: the piece goes on
 
 
-def continue_primer(model, tokenizer, primer, n_notes=16, n_tokens=128, *, temperatures=(1.0,),
-                    seed=0, top_k=None, top_p=None, grammar=True):
+def continue_primer(model, tokenizer, primer, n_notes: int = 16, n_tokens: int = 128, *,
+                    temperatures=(1.0,), seed: int = 0, top_k: int | None = None,
+                    top_p: float | None = None, grammar: bool = True) -> list[Continuation]:
     """Continue the first ``n_notes`` of ``primer``, once per temperature; a list of Continuations.
 
     Each temperature uses the same ``seed``, so the runs differ only by the
     temperature. A primer longer than the model's context is refused: the
     model could not read all of it (use fewer notes).
+
+    Example: ``continue_primer(model, tokenizer, "twinkle.mid", n_notes=8, temperatures=(0.7, 1.3))``
     """
     prompt, qpm = primer_ids(tokenizer, primer, n_notes)
     context = getattr(model, "context", None)
@@ -94,8 +107,11 @@ def continue_primer(model, tokenizer, primer, n_notes=16, n_tokens=128, *, tempe
     return results
 
 
-def plot_continuations(continuations, **kwargs):
-    """Piano rolls of continuations side by side, each marking where its primer ends."""
+def plot_continuations(continuations: list, **kwargs):
+    """Piano rolls of continuations side by side, each marking where its primer ends; ``(fig, axes)``.
+
+    Example: ``fig, axes = plot_continuations(continue_primer(model, tokenizer, tune))``
+    """
     from helpers.pianoroll import plot_pianorolls
 
     return plot_pianorolls([c.piece for c in continuations],
@@ -103,22 +119,26 @@ def plot_continuations(continuations, **kwargs):
                            markers=[c.prompt_end for c in continuations], **kwargs)
 
 
-def safe_filename(name, default="piece"):
+def safe_filename(name, default: str = "piece") -> str:
     """A file name made from user text that stays inside its folder.
 
     Keeps letters, digits, ``-``, ``_`` and ``.``; every other character
     (``/``, ``\\``, spaces, ...) becomes ``_``; leading dots are removed, so
     ``"../../x"`` becomes ``"_.._x"``, never a path that climbs out.
+
+    Example: ``safe_filename("my jig/2")`` -> ``"my_jig_2"``
     """
     text = re.sub(r"[^A-Za-z0-9._-]", "_", str(name)).lstrip(".")
     return text[:100] or default
 
 
-def save_pieces(pieces, folder, name="piece"):
+def save_pieces(pieces: list, folder, name: str = "piece") -> list[Path]:
     """Write each piece to ``folder/<name>-<i>.mid``; returns the paths.
 
     ``name`` may come from a learner or a web form: it is passed through
     :func:`safe_filename`, and each path is checked to lie inside ``folder``.
+
+    Example: ``save_pieces(pieces, "output/lesson4", name="folk")`` -> ``[.../folk-1.mid, ...]``
     """
     from helpers.notes import save_midi
 

@@ -29,17 +29,14 @@ checksums, so the first download records them in ``checksums.json`` (trust on
 first use) and later calls verify the files against that record.
 """
 
-import hashlib
 import json
 import os
 import re
 import shutil
-import tarfile
-import urllib.error
-import urllib.request
-import zipfile
-from pathlib import Path, PurePosixPath, PureWindowsPath
+from pathlib import Path
 
+from helpers.downloads import (CHECKSUMS_FILE, ChecksumError, UnsafeArchiveError,  # noqa: F401
+                               fetch, open_url, read_checksums, unpack_safely, write_checksums)
 from helpers.folder import load_files, load_summary, make_report
 from helpers.paths import cache_dir, file_sha256
 
@@ -52,18 +49,21 @@ FILE_COLUMNS = ["track_id", "md5", "score", "path"]
 TRACK_ID = re.compile(r"^TR[A-Z0-9]{16}$")  # an MSD track id, e.g. TRAAAGR128F425B14B
 
 
-def default_root():
-    """Where the Lakh files go unless you say otherwise: ``<cache>/lakh``."""
+def default_root() -> Path:
+    """Where the Lakh files go unless you say otherwise: ``<cache>/lakh``.
+
+    Example: ``download(default_root())``
+    """
     return cache_dir() / "lakh"
 
 
 # --- genres ------------------------------------------------------------------
 
-def canonical_genre(name):
+def canonical_genre(name: str) -> str:
     """The tagtraum spelling of a genre name, matched case-insensitively.
 
-    ``"rock"`` -> ``"Rock"``; raises ValueError listing the 15 genres for a
-    name that is not one of them.
+    Raises ValueError listing the 15 genres for a name that is not one of them.
+    Example: ``canonical_genre("rock")`` -> ``"Rock"``
     """
     for genre in GENRES:
         if str(name).strip().lower() == genre.lower():
@@ -71,10 +71,11 @@ def canonical_genre(name):
     raise ValueError(f"unknown genre {name!r}; the tagtraum genres are: {', '.join(GENRES)}")
 
 
-def parse_genre_line(text):
+def parse_genre_line(text: str) -> tuple[str, str]:
     """One line ``TRACKID<TAB>genre[<TAB>minority genre]`` -> ``(track_id, genre)``.
 
     Raises ValueError saying what is wrong with a malformed line.
+    Example: ``parse_genre_line("TRAAAGR128F425B14B\tRock")`` -> ``("TRAAAGR128F425B14B", "Rock")``
     """
     fields = [field.strip() for field in text.split("\t")]
     if len(fields) not in (2, 3):
@@ -86,7 +87,7 @@ def parse_genre_line(text):
     return fields[0], genres[0]
 
 
-def read_genres(cls_path):
+def read_genres(cls_path) -> tuple[dict, "pandas.DataFrame"]:
     """Read a tagtraum genre file: returns ``(genres, problems)``.
 
     ``genres`` maps each track id to its (majority) genre. ``problems`` is a
@@ -94,6 +95,7 @@ def read_genres(cls_path):
     malformed lines, unknown genres, tracks listed twice. Comment lines
     (``#``) and blank lines are ignored. Problems are reported, never fatal,
     so that one bad line does not cost you the other 280,000.
+    Example: ``genres, problems = read_genres(root / "msd_tagtraum_cd2.cls")``
     """
     import pandas as pd
 
@@ -120,8 +122,11 @@ def read_genres(cls_path):
     return genres, pd.DataFrame(problems, columns=["line", "text", "reason"])
 
 
-def find_genre_file(root):
-    """The tagtraum file in ``root``: ``msd_tagtraum_cd2.cls``, else ``..._cd2c.cls``."""
+def find_genre_file(root) -> Path:
+    """The tagtraum file in ``root``: ``msd_tagtraum_cd2.cls``, else ``..._cd2c.cls``.
+
+    Example: ``find_genre_file(default_root())`` -> ``.../lakh/msd_tagtraum_cd2.cls``
+    """
     for name in GENRE_FILES:
         if (Path(root) / name).is_file():
             return Path(root) / name
@@ -133,11 +138,12 @@ def find_genre_file(root):
 
 # --- matches and paths -------------------------------------------------------
 
-def read_match_scores(path):
+def read_match_scores(path) -> dict:
     """Read ``match_scores.json``: ``{track_id: {md5: score}}``.
 
     A score says how well a MIDI file (named by its md5) matches the audio of
     an MSD track; higher is better.
+    Example: ``read_match_scores(root / "match_scores.json")["TRAAAGR128F425B14B"]`` -> ``{"1d9d...": 0.73}``
     """
     path = Path(path)
     if not path.is_file():
@@ -153,13 +159,19 @@ def read_match_scores(path):
             for track, candidates in scores.items()}
 
 
-def best_match(candidates):
-    """The ``(md5, score)`` with the highest score (ties: the smallest md5)."""
+def best_match(candidates: dict) -> tuple[str, float]:
+    """The ``(md5, score)`` with the highest score (ties: the smallest md5).
+
+    Example: ``best_match({"aa": 0.6, "bb": 0.9})`` -> ``("bb", 0.9)``
+    """
     return min(candidates.items(), key=lambda item: (-item[1], item[0]))
 
 
-def midi_path(root, track_id, md5, layout="matched"):
-    """Where the MIDI file ``md5`` of ``track_id`` lies in each Lakh layout."""
+def midi_path(root, track_id: str, md5: str, layout: str = "matched") -> Path:
+    """Where the MIDI file ``md5`` of ``track_id`` lies in each Lakh layout.
+
+    Example: ``midi_path(root, "TRAAAGR128F425B14B", md5)`` -> ``root/lmd_matched/A/A/A/TRAAAGR128F425B14B/<md5>.mid``
+    """
     if layout == "matched":
         return Path(root, "lmd_matched", track_id[2], track_id[3], track_id[4], track_id,
                     md5 + ".mid")
@@ -170,7 +182,8 @@ def midi_path(root, track_id, md5, layout="matched"):
 
 # --- one genre ---------------------------------------------------------------
 
-def genre_files(root, genre, cls_path=None, layout="matched", sample=None, seed=0):
+def genre_files(root, genre: str, cls_path=None, layout: str = "matched", sample: int | None = None,
+                seed: int = 0):
     """The MIDI files of one genre: a DataFrame with track_id, md5, score, path.
 
     One row per track of ``genre`` (any case: "rock" works) that Lakh
@@ -182,6 +195,7 @@ def genre_files(root, genre, cls_path=None, layout="matched", sample=None, seed=
     Files that match_scores.json lists but the disk lacks (an incomplete
     download) are left out of the table and listed in
     ``table.attrs["missing"]``, a DataFrame with the same columns.
+    Example: ``genre_files(root, "Rock", sample=200)`` -> a table of 200 Rock tracks
     """
     import pandas as pd
 
@@ -205,8 +219,8 @@ def genre_files(root, genre, cls_path=None, layout="matched", sample=None, seed=
     return table
 
 
-def load_genre(root, genre, cls_path=None, layout="matched", sample=None, seed=0,
-               workers=None, progress=True):
+def load_genre(root, genre: str, cls_path=None, layout: str = "matched", sample: int | None = None,
+               seed: int = 0, workers: int | None = None, progress: bool = True):
     """Load the MIDI files of one genre: returns ``(pieces, report)``.
 
     The files are those of :func:`genre_files` (same arguments). Each piece's
@@ -214,6 +228,7 @@ def load_genre(root, genre, cls_path=None, layout="matched", sample=None, seed=0
     track id, so that a train/test split can keep tracks apart. ``report``
     lists, like :func:`helpers.folder.load_folder`'s, every file that was
     skipped and why: corrupt MIDI, no notes, or not on disk.
+    Example: ``pieces, report = load_genre(root, "Rock", sample=200)``
     """
     root = Path(default_root() if root is None else root)
     table = genre_files(root, genre, cls_path=cls_path, layout=layout, sample=sample, seed=seed)
@@ -234,13 +249,14 @@ def load_genre(root, genre, cls_path=None, layout="matched", sample=None, seed=0
 
 # --- a practice copy -------------------------------------------------------
 
-def make_practice_dataset(root):
+def make_practice_dataset(root) -> Path:
     """Write a tiny dataset in the real lmd_matched layout, for practice offline.
 
     Six tracks (four Rock, two Pop), one Rock track with two candidate MIDI
     files (the better match must win) and one corrupt file (a data byte above
     127), plus ``match_scores.json`` and a tagtraum ``.cls`` file with comment
     lines. Lesson 2 runs the real Lakh code on it. Returns ``root``.
+    Example: ``genre_files(make_practice_dataset("output/lakh_practice"), "Rock")``
     """
     from helpers import music
     from helpers.notes import save_midi
@@ -290,111 +306,6 @@ FILES = {
     "tagtraum_cd2c": {"url": TAGTRAUM_URL + "msd_tagtraum_cd2c.cls.zip", "sha256": None,
                       "unpacks_to": "msd_tagtraum_cd2c.cls"},
 }
-CHECKSUMS_FILE = "checksums.json"
-CHUNK_SIZE = 1 << 20  # read and hash 1 MiB at a time
-
-
-class ChecksumError(ValueError):
-    """A downloaded file is not the expected one (its sha256 differs)."""
-
-
-class UnsafeArchiveError(ValueError):
-    """An archive member would land outside the destination folder."""
-
-
-def open_url(url):
-    """Open ``url`` for reading (``urllib``). Tests replace it to stay offline."""
-    return urllib.request.urlopen(url, timeout=60)
-
-
-def read_checksums(dest):
-    """The checksums recorded in ``dest/checksums.json`` ({file name: sha256})."""
-    path = Path(dest) / CHECKSUMS_FILE
-    return json.loads(path.read_text()) if path.is_file() else {}
-
-
-def write_checksums(dest, checksums):
-    """Write ``dest/checksums.json`` (under a temporary name, then renamed)."""
-    path = Path(dest) / CHECKSUMS_FILE
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(checksums, indent=2, sort_keys=True) + "\n")
-    os.replace(tmp, path)
-
-
-def fetch(url, path, expected_sha256=None, opener=None, progress=True,
-          expected_from="the expected checksum"):
-    """Download ``url`` to ``path``, computing its sha256 on the way; returns it.
-
-    The data go to ``path.part`` first and are renamed when complete, so an
-    interrupted download never looks finished. If ``expected_sha256`` is
-    given and differs, the bad file is deleted and ChecksumError raised.
-    ``opener(url)`` returns a readable response (default: :func:`open_url`).
-    """
-    from tqdm.auto import tqdm
-
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    part = path.with_name(path.name + ".part")
-    digest = hashlib.sha256()
-    try:
-        with (opener or open_url)(url) as response, open(part, "wb") as out:
-            size = getattr(response, "headers", {}).get("Content-Length")
-            with tqdm(total=int(size) if size else None, unit="B", unit_scale=True,
-                      desc=path.name, disable=not progress) as bar:
-                while chunk := response.read(CHUNK_SIZE):
-                    out.write(chunk)
-                    digest.update(chunk)
-                    bar.update(len(chunk))
-    except urllib.error.URLError as err:
-        part.unlink(missing_ok=True)
-        raise ConnectionError(f"Cannot download {url}: {err.reason}. "
-                              f"Check the internet connection and try again.") from err
-    except BaseException:
-        part.unlink(missing_ok=True)
-        raise
-    actual = digest.hexdigest()
-    if expected_sha256 and actual != expected_sha256.lower():
-        part.unlink()
-        raise ChecksumError(f"{url} downloaded with sha256 {actual}, but {expected_from} "
-                            f"is {expected_sha256}; the bad file was deleted.")
-    os.replace(part, path)
-    return actual
-
-
-def _check_member_name(name, archive):
-    """Refuse an archive member that would be written outside the destination."""
-    if name.startswith(("/", "\\")) or PureWindowsPath(name).drive:  # /x, \x, C:\x
-        raise UnsafeArchiveError(f"{archive}: refusing to unpack {name!r}, an absolute path")
-    if ".." in PurePosixPath(name.replace("\\", "/")).parts:
-        raise UnsafeArchiveError(f"{archive}: refusing to unpack {name!r}: "
-                                 f"'..' would climb out of the destination")
-
-
-def unpack_safely(archive, into):
-    """Unpack a .zip, .tar or .tar.gz archive into the folder ``into``.
-
-    Every member is checked first: absolute paths, ``..`` and (in tar files)
-    links and devices raise UnsafeArchiveError. A hostile archive must not
-    write anywhere else on your disk.
-    """
-    archive, into = Path(archive), Path(into)
-    into.mkdir(parents=True, exist_ok=True)
-    if zipfile.is_zipfile(archive):
-        with zipfile.ZipFile(archive) as zipped:
-            for name in zipped.namelist():
-                _check_member_name(name, archive)
-            zipped.extractall(into)
-        return
-    data_filter = {"filter": "data"} if hasattr(tarfile, "data_filter") else {}
-    with tarfile.open(archive, "r|*") as tar:  # "r|": one pass over a big .tar.gz
-        for member in tar:
-            _check_member_name(member.name, archive)
-            if not (member.isfile() or member.isdir()):
-                raise UnsafeArchiveError(f"{archive}: refusing to unpack {member.name!r}: "
-                                         f"a link or device, not a file or folder")
-            tar.extract(member, into, **data_filter)
-
-
 def _unpack(archive, dest, unpacks_to):
     """Unpack next to the archive in a scratch folder, then move the result in place.
 
@@ -445,8 +356,8 @@ def _fetch_verified(part, dest, checksums, expected, opener, progress):
     return True
 
 
-def download(dest=None, parts=("lmd_matched", "match_scores", "tagtraum"), progress=True,
-             expected_sha256=None, opener=None):
+def download(dest=None, parts=("lmd_matched", "match_scores", "tagtraum"), progress: bool = True,
+             expected_sha256: dict | None = None, opener=None) -> dict:
     """Download and unpack parts of the Lakh MIDI Dataset and the genre annotations.
 
     ``parts``: any of ``FILES`` -- "lmd_matched" (the matched MIDI files, over
@@ -459,6 +370,7 @@ def download(dest=None, parts=("lmd_matched", "match_scores", "tagtraum"), progr
     Files already here and matching their checksum are not downloaded again.
     Returns {part: path of the file or unpacked folder}. Run it on request
     only: nothing in the course downloads by itself.
+    Example: ``root = download()["lmd_matched"].parent``
     """
     dest = Path(default_root() if dest is None else dest)
     unknown = [part for part in parts if part not in FILES]

@@ -24,15 +24,21 @@ PITCH_CLASSES = ["C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B"
 _LETTERS = {"C": 0, "D": 2, "E": 4, "F": 5, "G": 7, "A": 9, "B": 11}
 
 
-def pitch_name(pitch):
-    """MIDI pitch number to name, with middle C (60) as "C4": 61 -> "C#4", 21 -> "A0"."""
+def pitch_name(pitch: int) -> str:
+    """MIDI pitch number to name, with middle C (60) as "C4"; the octave number goes up at every C.
+
+    Example: ``pitch_name(61)`` -> ``"C#4"``; ``pitch_name(21)`` -> ``"A0"``
+    """
     if not 0 <= pitch <= 127:
         raise ValueError(f"a MIDI pitch is 0..127, not {pitch}")
     return f"{PITCH_CLASSES[pitch % 12]}{pitch // 12 - 1}"
 
 
-def pitch_number(name):
-    """Note name to MIDI number: "C4" -> 60, "Bb3" -> 58, "F#5" -> 78, "C-1" -> 0."""
+def pitch_number(name: str) -> int:
+    """Note name to MIDI number; sharps ``#`` and flats ``b``, any octave from -1.
+
+    Example: ``pitch_number("Bb3")`` -> ``58``; ``pitch_number("C-1")`` -> ``0``
+    """
     text = name.strip()
     letter, rest = text[:1].upper(), text[1:]
     if letter not in _LETTERS:
@@ -51,13 +57,20 @@ def pitch_number(name):
     return pitch
 
 
-def seconds_to_beats(seconds, qpm):
-    """Seconds to beats (quarter notes) at a tempo of ``qpm`` quarter notes per minute."""
+def seconds_to_beats(seconds: float, qpm: float) -> float:
+    """Seconds to beats (quarter notes) at one tempo of ``qpm`` quarter notes per minute.
+
+    For a piece whose tempo changes, use :class:`TempoMap`.
+    Example: ``seconds_to_beats(1.5, 120)`` -> ``3.0``
+    """
     return seconds * qpm / 60.0
 
 
-def beats_to_seconds(beats, qpm):
-    """Beats (quarter notes) to seconds at ``qpm`` quarter notes per minute."""
+def beats_to_seconds(beats: float, qpm: float) -> float:
+    """Beats (quarter notes) to seconds at one tempo of ``qpm`` quarter notes per minute.
+
+    Example: ``beats_to_seconds(3, 90)`` -> ``2.0``
+    """
     return beats * 60.0 / qpm
 
 
@@ -83,6 +96,7 @@ class TempoMap:
     """
 
     def __init__(self, seq):
+        """Read the tempo changes of ``seq`` (a NoteSequence)."""
         changes = sorted((t.time, t.qpm) for t in seq.tempos
                          if t.qpm > 0 and math.isfinite(t.qpm) and t.time >= 0)
         if not changes or changes[0][0] > 0:
@@ -93,14 +107,20 @@ class TempoMap:
         self.starts = np.concatenate([[0.0], np.cumsum(np.diff(self.times) * self.qpms[:-1] / 60.0)])
 
     def beats(self, seconds):
-        """Quarter notes elapsed at ``seconds`` (a number or an array)."""
+        """Quarter notes elapsed at ``seconds`` (a number or an array).
+
+        Example: ``TempoMap(seq).beats([0.0, 0.5])`` -> ``array([0., 1.])`` at 120 qpm
+        """
         seconds = np.asarray(seconds, dtype=float)
         segment = np.clip(np.searchsorted(self.times, seconds, side="right") - 1, 0, None)
         result = self.starts[segment] + (seconds - self.times[segment]) * self.qpms[segment] / 60.0
         return float(result) if result.ndim == 0 else result
 
     def seconds(self, beats):
-        """Seconds at ``beats`` quarter notes (a number or an array)."""
+        """Seconds at ``beats`` quarter notes (a number or an array).
+
+        Example: ``TempoMap(seq).seconds(4.0)`` -> ``2.0`` at 120 qpm
+        """
         beats = np.asarray(beats, dtype=float)
         segment = np.clip(np.searchsorted(self.starts, beats, side="right") - 1, 0, None)
         result = self.times[segment] + (beats - self.starts[segment]) * 60.0 / self.qpms[segment]
@@ -123,11 +143,14 @@ def grid_span(start_beats, end_beats, steps_per_quarter: int = 4):
     return start.astype(np.int64), end.astype(np.int64)
 
 
-def melody(pitches, beats=1.0, qpm=120.0, velocity=80, program=0):
+def melody(pitches: list, beats: float | list = 1.0, qpm: float = 120.0, velocity: int = 80,
+           program: int = 0):
     """Build a one-voice melody: one note per pitch, ``None`` for a rest.
 
     ``beats`` is one length for every note or a list with one length each.
     Lesson 1 writes this function from scratch.
+
+    Example: ``melody([60, None, 64], beats=[1, 1, 2], qpm=60)`` -> C4 for 1 s, a rest, E4 for 2 s
     """
     lengths = [beats] * len(pitches) if isinstance(beats, (int, float)) else list(beats)
     if len(lengths) != len(pitches):
@@ -143,10 +166,11 @@ def melody(pitches, beats=1.0, qpm=120.0, velocity=80, program=0):
     return seq
 
 
-def transpose(seq, semitones):
+def transpose(seq, semitones: int):
     """Shift every pitched note by ``semitones``; drum notes stay where they are.
 
     Raises ValueError if a note would leave the MIDI range 0..127.
+    Example: ``transpose(tune, 7)`` -> the tune a fifth higher
     """
     out = copy.deepcopy(seq)
     for note in out.notes:
@@ -159,11 +183,12 @@ def transpose(seq, semitones):
     return out
 
 
-def stretch(seq, factor):
+def stretch(seq, factor: float):
     """Make a piece ``factor`` times longer (factor 2 = half as fast).
 
-    Every time (notes, tempos, time signatures, total) is multiplied by
+    Every time (notes, tempos, time signatures, keys, total) is multiplied by
     ``factor`` and every tempo divided by it, so the beats stay the same.
+    Example: ``stretch(tune, 2.0)`` -> the tune at half its tempo
     """
     if factor <= 0:
         raise ValueError(f"factor must be positive, not {factor}")
@@ -179,12 +204,15 @@ def stretch(seq, factor):
     return out
 
 
-def set_tempo(seq, qpm):
-    """Play a (single-tempo) piece at a new tempo: ``stretch`` by old / new tempo."""
+def set_tempo(seq, qpm: float):
+    """Play a (single-tempo) piece at a new tempo: ``stretch`` by old / new tempo.
+
+    Example: ``set_tempo(tune, 60)`` -> the tune at 60 quarter notes per minute
+    """
     return stretch(seq, tempo(seq) / qpm)
 
 
-def quantize(seq, steps_per_quarter=4):
+def quantize(seq, steps_per_quarter: int = 4):
     """Snap note starts and ends to a grid of ``steps_per_quarter`` steps per quarter note.
 
     The grid follows the piece's tempo changes (:class:`TempoMap`), and the
@@ -208,8 +236,11 @@ def quantize(seq, steps_per_quarter=4):
     return out
 
 
-def summary(seq):
-    """A dict that describes a piece: notes, length, tempo, meter, instruments."""
+def summary(seq) -> dict:
+    """A dict that describes a piece: notes, length, tempo, meter, instruments.
+
+    Example: ``summary(tune)`` -> ``{"notes": 16, "seconds": 9.6, "qpm": 100.0, "meter": "4/4", ...}``
+    """
     programs = sorted({(n.instrument, n.program, n.is_drum) for n in seq.notes})
     meter = (f"{seq.time_signatures[0].numerator}/{seq.time_signatures[0].denominator}"
              if len(seq.time_signatures) else "unknown")

@@ -14,8 +14,11 @@ DATA_DIR = REPO_ROOT / "data"
 EXAMPLES_DIR = DATA_DIR / "examples"
 
 
-def example(name):
-    """Path of a shipped example file, e.g. ``example("twinkle.mid")``."""
+def example(name: str) -> Path:
+    """Path of a shipped example file in ``data/examples/``.
+
+    Example: ``load_midi(example("twinkle.mid"))``
+    """
     path = EXAMPLES_DIR / name
     if not path.exists():
         known = ", ".join(sorted(p.name for p in EXAMPLES_DIR.glob("*"))) or "none"
@@ -23,29 +26,32 @@ def example(name):
     return path
 
 
-def cache_dir():
+def cache_dir() -> Path:
     """The folder for built data (corpus tables, token files).
 
     ``COURSE_CACHE`` overrides it; the default is ``.cache/`` in the
     repository, which git ignores.
+    Example: ``cache_dir() / "corpus"``
     """
     return Path(os.environ.get("COURSE_CACHE", REPO_ROOT / ".cache"))
 
 
-def quick_mode():
+def quick_mode() -> bool:
     """True when ``COURSE_QUICK`` is set to 1: training notebooks shrink to seconds.
 
     Quick mode changes sizes (steps, epochs, data), never the code path. The
     tests set it; learners leave it unset.
+    Example: ``steps = 6 if quick_mode() else 400``
     """
     return os.environ.get("COURSE_QUICK", "0") not in ("", "0", "false", "False")
 
 
-def write_atomic(path, write, binary=False):
+def write_atomic(path, write, binary: bool = False) -> Path:
     """Write a file under a temporary name, then rename it: a crash never leaves half a file.
 
     ``write(f)`` writes into the open temporary file. Used for MIDI files,
     the corpus cache and checkpoints.
+    Example: ``write_atomic("out.json", lambda f: f.write("{}"))``
     """
     path = Path(path)
     tmp = path.with_name(path.name + ".tmp")
@@ -56,8 +62,11 @@ def write_atomic(path, write, binary=False):
     return path
 
 
-def file_sha256(path):
-    """The sha256 of a file, read 1 MiB at a time (archives and checkpoints can be big)."""
+def file_sha256(path) -> str:
+    """The sha256 of a file, read 1 MiB at a time (archives and checkpoints can be big).
+
+    Example: ``file_sha256("data/checkpoints/folk-lstm.pt")`` -> ``"3f2a..."`` (64 hex digits)
+    """
     digest = hashlib.sha256()
     with open(path, "rb") as f:
         while chunk := f.read(1 << 20):

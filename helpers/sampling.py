@@ -13,8 +13,12 @@ make the output impossible to decode.
 import torch
 
 
-def check_sampling_args(temperature, top_k, top_p, vocab_size):
-    """Raise ValueError for settings that have no meaning."""
+def check_sampling_args(temperature: float, top_k: int | None, top_p: float | None,
+                        vocab_size: int) -> None:
+    """Raise ValueError for settings that have no meaning.
+
+    Example: ``check_sampling_args(0, None, None, 210)`` -> ValueError: temperature must be greater than 0
+    """
     if not temperature > 0:
         raise ValueError(f"temperature must be greater than 0, not {temperature}; "
                          "for always the most likely token use top_k=1")
@@ -25,10 +29,12 @@ def check_sampling_args(temperature, top_k, top_p, vocab_size):
         raise ValueError(f"top_p must be in (0, 1], or None; got {top_p!r}")
 
 
-def filter_logits(logits, temperature=1.0, top_k=None, top_p=None):
+def filter_logits(logits: torch.Tensor, temperature: float = 1.0, top_k: int | None = None,
+                  top_p: float | None = None) -> torch.Tensor:
     """Scale by temperature and keep only the top-k / top-p (nucleus) tokens.
 
     ``logits`` is (batch, vocab); removed tokens get -inf, so softmax gives them 0.
+    Example: ``filter_logits(torch.log(torch.tensor([[0.5, 0.3, 0.2]])), top_k=2)`` -> ``[[-0.69, -1.20, -inf]]``
     """
     logits = logits / temperature
     if top_k is not None:
@@ -47,7 +53,7 @@ def sample(model, prompt: list[int], n_tokens: int, *, temperature: float = 1.0,
            top_k: int | None = None, top_p: float | None = None, n_pieces: int = 1,
            seed: int | None = None, eos_id: int | None = None, allowed=None,
            vocab_size: int | None = None, use_cache: bool = True,
-           threads: int | None = None) -> list[list[int]]:
+           threads: int | None = None, keep_prefix: int = 0) -> list[list[int]]:
     """Generate ``n_pieces`` continuations of ``prompt`` (a list of token ids).
 
     Returns a list of ``n_pieces`` lists of new token ids (the prompt is not
@@ -56,8 +62,10 @@ def sample(model, prompt: list[int], n_tokens: int, *, temperature: float = 1.0,
     tokenizer could not decode at this point. ``seed`` makes the result repeat.
 
     A prompt longer than the model's context is cut to its last tokens; past
-    the context, generation restarts from the last half of it (the start of
-    the piece, BOS included, then falls out of view).
+    the context, generation restarts from the last half of it, so the start
+    of the piece falls out of view, BOS and time signature included, unless
+    ``keep_prefix`` says how many of the prompt's first tokens (e.g. BOS and
+    the conditioning tokens of lesson 9) stay in every window.
     ``use_cache=False`` runs the whole context again for every token, as a
     model without a cache must (lesson 8 times the difference).
     ``threads``: CPU threads while sampling; by default one for fewer than
@@ -79,7 +87,7 @@ def sample(model, prompt: list[int], n_tokens: int, *, temperature: float = 1.0,
     try:
         with torch.inference_mode():
             return _sample(model, prompt, n_tokens, temperature, top_k, top_p, n_pieces, seed,
-                           eos_id, allowed, use_cache, device)
+                           eos_id, allowed, use_cache, device, keep_prefix)
     finally:
         torch.set_num_threads(before)
 
@@ -98,11 +106,14 @@ def decoding_threads(n_pieces: int, device) -> int:
 
 
 def _sample(model, prompt, n_tokens, temperature, top_k, top_p, n_pieces, seed, eos_id, allowed,
-            use_cache, device):
+            use_cache, device, keep_prefix):
+    if not 0 <= keep_prefix <= len(prompt) or (model.context and keep_prefix > model.context // 2):
+        raise ValueError(f"keep_prefix must be between 0 and the prompt's length ({len(prompt)}), "
+                         f"and at most half the model's context; got {keep_prefix}")
     model.eval()
     generator = torch.Generator().manual_seed(seed) if seed is not None else None
     history = [list(prompt) for _ in range(n_pieces)]
-    logits, cache, filled = _prefill(model, history, device, cached=use_cache)
+    logits, cache, filled = _prefill(model, history, device, cached=use_cache, prefix=keep_prefix)
     ends = [None] * n_pieces   # where each piece stopped (just after its EOS)
     for _ in range(n_tokens):
         next_ids = _draw(logits.float(), history, allowed, temperature, top_k, top_p, generator)
@@ -113,9 +124,9 @@ def _sample(model, prompt, n_tokens, temperature, top_k, top_p, n_pieces, seed, 
         if all(end is not None for end in ends):
             break
         if use_cache:
-            logits, cache, filled = _step(model, next_ids, cache, filled, history, device)
+            logits, cache, filled = _step(model, next_ids, cache, filled, history, device, keep_prefix)
         else:
-            logits, cache, filled = _prefill(model, history, device, cached=False)
+            logits, cache, filled = _prefill(model, history, device, cached=False, prefix=keep_prefix)
     return [h[len(prompt):end] for h, end in zip(history, ends)]
 
 
@@ -129,20 +140,29 @@ def _draw(logits, history, allowed, temperature, top_k, top_p, generator):
     return torch.multinomial(probs, 1, generator=generator).squeeze(1).tolist()
 
 
-def _prefill(model, history, device, keep=None, cached=True):
-    """Run the last ``keep`` tokens (at most the context) through the model, into a new cache.
+def _prefill(model, history, device, keep=None, cached=True, prefix=0):
+    """Run a window of each history through the model, into a new cache.
 
+    The window is the last ``keep`` tokens (at most the context - 1), after
+    the history's first ``prefix`` tokens when it is too long to fit whole.
     Returns the last position's logits, the cache (None when not ``cached``),
     and how many positions the cache holds.
     """
     context = model.context
     keep = keep or (context - 1 if context else None)
-    window = torch.tensor([h[-keep:] if keep else h for h in history], device=device)
+    window = torch.tensor([_window(h, keep, prefix) for h in history], device=device)
     logits, cache = model(window, model.new_cache(len(window)) if cached else None)
     return logits[:, -1], cache, window.shape[1]
 
 
-def _step(model, next_ids, cache, filled, history, device):
+def _window(history, keep, prefix):
+    """The last ``keep`` tokens of ``history``, its first ``prefix`` tokens first when they fall out."""
+    if not keep or len(history) <= keep:
+        return history
+    return history[:prefix] + history[len(history) - keep + prefix:]
+
+
+def _step(model, next_ids, cache, filled, history, device, prefix):
     """Feed one token per piece; when a Transformer's context is full, restart from half of it.
 
     Restarting costs one pass over half the context, then the cache is used
@@ -150,6 +170,6 @@ def _step(model, next_ids, cache, filled, history, device):
     """
     context = model.context
     if context and filled >= context:
-        return _prefill(model, history, device, keep=context // 2)
+        return _prefill(model, history, device, keep=context // 2, prefix=prefix)
     logits, cache = model(torch.tensor(next_ids, device=device).unsqueeze(1), cache)
     return logits[:, -1], cache, filled + 1

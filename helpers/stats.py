@@ -17,8 +17,12 @@ def _melody(piece):
     return sorted((n for n in piece.notes if not n.is_drum), key=lambda n: (n.start_time, n.pitch))
 
 
-def pitch_class_histogram(pieces):
-    """Share of notes on each pitch class C, C#, ..., B: 12 numbers summing to 1 (0s if no notes)."""
+def pitch_class_histogram(pieces) -> np.ndarray:
+    """Share of notes on each pitch class C, C#, ..., B: 12 numbers summing to 1 (0s if no notes).
+
+    ``pieces`` is one NoteSequence or a list of them (their notes are pooled); drums are skipped.
+    Example: ``pitch_class_histogram(tune)[0]`` -> the share of C's
+    """
     counts = np.zeros(12)
     for piece in _pieces(pieces):
         for note in _melody(piece):
@@ -26,10 +30,11 @@ def pitch_class_histogram(pieces):
     return counts / max(counts.sum(), 1)
 
 
-def interval_histogram(pieces, span=12):
+def interval_histogram(pieces, span: int = 12) -> np.ndarray:
     """Share of steps between consecutive notes by size, from -span to +span semitones.
 
     Larger leaps count at the ends (-span and +span). Returns 2 * span + 1 numbers.
+    Example: ``interval_histogram(tune)[12]`` -> the share of repeated notes (step 0)
     """
     counts = np.zeros(2 * span + 1)
     for piece in _pieces(pieces):

@@ -161,7 +161,7 @@ def train(model, train_ids: torch.Tensor, valid_ids: torch.Tensor, cfg: TrainCon
     generator = torch.Generator().manual_seed(cfg.seed)
     state = TrainState()
     if resume and (out_dir / "latest.pt").exists():
-        state = restore(out_dir / "latest.pt", model, optimizer, generator, device)
+        state = _restore(out_dir / "latest.pt", model, optimizer, generator, device)
     live = LivePlot() if plot and _in_notebook() else None
     bar = _progress_bar(cfg.max_steps, state.step, progress)
     started, losses = time.monotonic(), []
@@ -174,13 +174,13 @@ def train(model, train_ids: torch.Tensor, valid_ids: torch.Tensor, cfg: TrainCon
         if state.step % cfg.eval_every and state.step != cfg.max_steps:
             continue
         valid = evaluate(model, valid_ids, cfg.block_size, cfg.batch_size, cfg.eval_batches, device)
-        improved = record_evaluation(state, sum(losses) / len(losses), valid,
+        improved = _record_evaluation(state, sum(losses) / len(losses), valid,
                                      learning_rate(state.step - 1, cfg))
         losses = []
         info = {**(meta or {}), "train_config": asdict(cfg), "step": state.step,
                 "best_valid_loss": state.best, "history": state.history}
         save_checkpoint(out_dir / "latest.pt", model, tokenizer_json, info,
-                        resume_state(optimizer, generator, state))
+                        _resume_state(optimizer, generator, state))
         if improved:
             save_checkpoint(out_dir / "best.pt", model, tokenizer_json, info)
         bar.set_postfix(valid=f"{valid:.3f}")
@@ -214,7 +214,7 @@ def train_step(model, optimizer, x: torch.Tensor, y: torch.Tensor, lr: float, gr
     return loss.item()
 
 
-def record_evaluation(state: TrainState, train_loss: float, valid_loss: float, lr: float) -> bool:
+def _record_evaluation(state: TrainState, train_loss: float, valid_loss: float, lr: float) -> bool:
     """Add an evaluation to the history and update best / bad_evals; True if it improved."""
     state.history.append({"step": state.step, "train_loss": train_loss, "valid_loss": valid_loss,
                           "lr": lr})
@@ -225,7 +225,7 @@ def record_evaluation(state: TrainState, train_loss: float, valid_loss: float, l
     return False
 
 
-def resume_state(optimizer, generator: torch.Generator, state: TrainState) -> dict:
+def _resume_state(optimizer, generator: torch.Generator, state: TrainState) -> dict:
     """What ``latest.pt`` needs beyond the weights to go on exactly: optimizer and random states."""
     version, internal, gauss_next = random.getstate()
     return {"optimizer": optimizer.state_dict(), "generator": generator.get_state(),
@@ -234,7 +234,7 @@ def resume_state(optimizer, generator: torch.Generator, state: TrainState) -> di
             "bad_evals": state.bad_evals}
 
 
-def restore(path: Path, model, optimizer, generator: torch.Generator, device) -> TrainState:
+def _restore(path: Path, model, optimizer, generator: torch.Generator, device) -> TrainState:
     """Load ``latest.pt`` into the model, optimizer and random generators; return the run's state."""
     payload = read_checkpoint(path)
     model.load_state_dict(payload["model"])

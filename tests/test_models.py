@@ -165,3 +165,40 @@ def test_checkpoint_refuses_wrong_checksum_other_tokenizer_and_garbage(tmp_path)
         load_checkpoint(tmp_path / "bad.pt")
     with pytest.raises(CheckpointError, match="no such checkpoint"):
         load_checkpoint(tmp_path / "missing.pt")
+
+
+def test_cached_and_uncached_sampling_give_the_same_tokens_within_the_context():
+    model = tiny("transformer")
+    for seed in range(3):
+        cached = sample(model, [1, 2, 3], 25, seed=seed, n_pieces=2, top_k=8)
+        uncached = sample(model, [1, 2, 3], 25, seed=seed, n_pieces=2, top_k=8, use_cache=False)
+        assert cached == uncached
+
+
+def test_the_prompt_head_stays_in_view_past_the_context_when_asked():
+    seen = []
+
+    class Recorder(torch.nn.Module):
+        """Remembers every window it is given (a context of 8 tokens)."""
+        kind = "recorder"
+        context = 8
+        config = type("Config", (), {"vocab_size": 12})
+
+        def __init__(self):
+            super().__init__()
+            self.w = torch.nn.Parameter(torch.zeros(1))
+
+        def new_cache(self, batch_size):
+            return None
+
+        def forward(self, ids, cache=None):
+            if ids.shape[1] > 1:
+                seen.append(ids[0].tolist())
+            return torch.zeros(ids.shape[0], ids.shape[1], 12), cache
+
+    out = sample(Recorder(), [1, 9], 20, seed=0, keep_prefix=2, use_cache=False)[0]
+    assert len(out) == 20 and len(seen) > 10
+    assert all(window[:2] == [1, 9] for window in seen)     # BOS and the condition stay
+    assert all(len(window) <= 7 for window in seen)
+    with pytest.raises(ValueError, match="keep_prefix"):
+        sample(Recorder(), [1, 9], 5, keep_prefix=3)

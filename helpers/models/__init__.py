@@ -18,8 +18,11 @@ CONFIGS = {"transformer": TransformerConfig, "lstm": LSTMConfig, "ngram": NGramC
 MODELS = {"transformer": Transformer, "lstm": LSTMModel, "ngram": NGramModel}
 
 
-def build_model(kind, **config):
-    """``build_model("transformer", vocab_size=300)`` -> a model with that configuration."""
+def build_model(kind: str, **config):
+    """A model of ``kind`` ("transformer", "lstm" or "ngram") with that configuration.
+
+    Example: ``build_model("transformer", vocab_size=210, n_layer=2)``
+    """
     if kind not in MODELS:
         raise ValueError(f"unknown model kind {kind!r}; choose one of {', '.join(MODELS)}")
     return MODELS[kind](CONFIGS[kind](**config))

@@ -57,13 +57,19 @@ SCHEMES = {
 }
 
 
-def load_tokenizer(path):
-    """Read any tokenizer written by ``save``; the file says which scheme it is."""
+def load_tokenizer(path) -> Tokenizer:
+    """Read any tokenizer written by ``save``; the file says which scheme it is.
+
+    Example: ``load_tokenizer("output/positions_vocab.json")``
+    """
     return Tokenizer.load(path)
 
 
-def quantize_for(tokenizer, piece):
-    """The piece as ``tokenizer`` can represent it (the same as ``tokenizer.prepare(piece)``)."""
+def quantize_for(tokenizer: Tokenizer, piece):
+    """The piece as ``tokenizer`` can represent it (the same as ``tokenizer.prepare(piece)``).
+
+    Example: ``quantize_for(MelodyTokenizer(), chorale)``
+    """
     return tokenizer.prepare(piece)
 
 

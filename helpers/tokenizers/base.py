@@ -60,8 +60,8 @@ class Tokenizer:
         self.max_tokens = max_tokens
         self.last_report = None
 
-    def build_vocabulary(self, conditions):
-        """The vocabulary: PAD, BOS, EOS, the scheme's tokens, then the conditioning tokens."""
+    def build_vocabulary(self, conditions) -> None:
+        """Make ``self.vocab``: PAD, BOS, EOS, the scheme's tokens, then the conditioning tokens."""
         music_tokens = list(SPECIAL_TOKENS) + self.scheme_tokens()
         self.conditions = check_conditions(conditions, music_tokens)
         self.vocab = Vocab(music_tokens + list(self.conditions))
@@ -72,38 +72,41 @@ class Tokenizer:
 
     # --- what each scheme provides ------------------------------------------
 
-    def scheme_tokens(self):
+    def scheme_tokens(self) -> list[str]:
         """The scheme's token names (the vocabulary without specials and conditions)."""
         raise NotImplementedError
 
-    def config(self):
+    def config(self) -> dict:
         """The constructor's arguments, as a dict that JSON can store."""
         raise NotImplementedError
 
-    def representable_notes(self, piece, report):
+    def representable_notes(self, piece, report: Report) -> list[tuple]:
         """The notes this scheme can write, as sorted ``(start, pitch, end, velocity)``."""
         raise NotImplementedError
 
-    def size_bound(self, notes):
+    def size_bound(self, notes: list[tuple]) -> int:
         """An upper bound on the tokens that write ``notes`` (grid notes, sorted by start)."""
         raise NotImplementedError
 
-    def check_size(self, piece, notes):
+    def check_size(self, piece, notes: list[tuple]) -> None:
         """Refuse ``piece`` if writing its grid ``notes`` could take more than ``max_tokens``."""
         check_size(piece, self.size_bound(notes) + 2, self.max_tokens)
 
-    def note_ids(self, notes, piece, report):
+    def note_ids(self, notes: list[tuple], piece, report: Report) -> list[int]:
         """The ids that write ``notes`` (between the conditions and EOS)."""
         raise NotImplementedError
 
-    def decode(self, ids, qpm=120.0):
+    def decode(self, ids, qpm: float = 120.0):
         """Token ids back to a NoteSequence at ``qpm`` quarter notes per minute."""
         raise NotImplementedError
 
     # --- encoding -------------------------------------------------------------
 
-    def encode_with_report(self, piece, conditions=()):
-        """``(ids, report)``: the piece's token ids, and what was dropped or changed."""
+    def encode_with_report(self, piece, conditions=()) -> tuple[list[int], Report]:
+        """``(ids, report)``: the piece's token ids, and what was dropped or changed.
+
+        Example: ``ids, report = tok.encode_with_report(chorale); print(report)``
+        """
         report = Report()
         notes = self.representable_notes(piece, report)
         report.encoded = len(notes)
@@ -111,20 +114,27 @@ class Tokenizer:
         ids.append(EOS_ID)
         return ids, report
 
-    def encode(self, piece, conditions=()):
+    def encode(self, piece, conditions=()) -> list[int]:
         """The piece's token ids: BOS, ``conditions``, the music, EOS.
 
         What had to be dropped or changed is in ``self.last_report``.
+        Example: ``PositionTokenizer().encode(tune)`` -> ``[1, 3, 26, 35, ...]``
         """
         ids, self.last_report = self.encode_with_report(piece, conditions)
         return ids
 
-    def tokens(self, piece, conditions=()):
-        """The piece's tokens as names, e.g. ``['BOS', 'BAR', 'POSITION_0', ...]``."""
+    def tokens(self, piece, conditions=()) -> list[str]:
+        """The piece's tokens as names.
+
+        Example: ``PositionTokenizer().tokens(tune)[:4]`` -> ``['BOS', 'BAR', 'TIMESIG_6/8', 'POSITION_10']``
+        """
         return self.vocab.names(self.encode(piece, conditions))
 
-    def condition_ids(self, conditions):
-        """The ids of conditioning tokens; each must be one this tokenizer was made with."""
+    def condition_ids(self, conditions) -> list[int]:
+        """The ids of conditioning tokens; each must be one this tokenizer was made with.
+
+        Example: ``PositionTokenizer(conditions=["KEY_D"]).condition_ids(["KEY_D"])`` -> ``[210]``
+        """
         if isinstance(conditions, str):
             raise TypeError(f"conditions is a list of token names, e.g. [{conditions!r}]")
         ids = []
@@ -143,27 +153,36 @@ class Tokenizer:
         (same tempo map, the piece's time signatures), and written at the
         piece's first tempo, so ``decode(encode(piece), qpm=tempo(piece))``
         has the same notes.
+
+        Example: ``MelodyTokenizer().prepare(chorale)`` -> the chorale's top line, on 16th notes
         """
         notes = self.representable_notes(piece, Report())
         meters = meter_steps(piece, self.steps_per_quarter)
         return notes_to_sequence(notes, tempo(piece), self.steps_per_quarter, meters)
 
-    def is_condition(self, token_id):
-        """True for the id of a conditioning token."""
+    def is_condition(self, token_id: int) -> bool:
+        """True for the id of a conditioning token.
+
+        Example: ``tok.is_condition(tok.vocab.id("KEY_D"))`` -> ``True``
+        """
         return self.parsed[token_id][0] == CONDITION
 
     # --- saving and loading -------------------------------------------------
 
-    def to_json(self):
-        """The scheme, its configuration and its vocabulary as JSON text."""
+    def to_json(self) -> str:
+        """The scheme, its configuration and its vocabulary as JSON text.
+
+        Example: ``json.loads(tok.to_json())["scheme"]`` -> ``"positions"``
+        """
         return json.dumps({"scheme": self.scheme, "config": self.config(),
                            "vocabulary": self.vocab.to_list()}, indent=1)
 
     @classmethod
-    def from_json(cls, text, source="<json>"):
+    def from_json(cls, text: str, source: str = "<json>") -> "Tokenizer":
         """A tokenizer from ``to_json()``'s text; it is identical to the saved one.
 
         Called on ``Tokenizer`` itself, it makes whichever scheme the text names.
+        Example: ``Tokenizer.from_json(tok.to_json()) == tok`` -> ``True``
         """
         from helpers.tokenizers import SCHEMES  # here, because that module imports this one
 
@@ -181,16 +200,22 @@ class Tokenizer:
                              "version of the course?)")
         return tokenizer
 
-    def save(self, path):
-        """Write ``to_json()`` to ``path`` (creating its folder); returns the path."""
+    def save(self, path) -> Path:
+        """Write ``to_json()`` to ``path`` (creating its folder); returns the path.
+
+        Example: ``tok.save("output/vocab.json")``
+        """
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(self.to_json() + "\n", encoding="utf-8")
         return path
 
     @classmethod
-    def load(cls, path):
-        """Read a tokenizer written by ``save``."""
+    def load(cls, path) -> "Tokenizer":
+        """Read a tokenizer written by ``save``.
+
+        Example: ``PositionTokenizer.load("output/vocab.json")``
+        """
         path = Path(path)
         return cls.from_json(path.read_text(encoding="utf-8"), source=str(path))
 
@@ -205,7 +230,7 @@ class Tokenizer:
         return f"{type(self).__name__}({settings})  # {len(self.vocab)} tokens"
 
 
-def check_conditions(conditions, music_tokens):
+def check_conditions(conditions, music_tokens: list[str]) -> tuple[str, ...]:
     """The conditioning tokens as a tuple, after checking that each is a new, plain name."""
     if isinstance(conditions, str):
         raise TypeError(f"conditions is a list of token names, e.g. [{conditions!r}], "

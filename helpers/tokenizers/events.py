@@ -51,12 +51,14 @@ class EventTokenizer(Tokenizer):
         self.shift_base = self.vocab.id("TIME_SHIFT_1") - 1
         self.velocity_base = self.vocab.id("VELOCITY_1") - 1 if velocity_bins else None
 
-    def config(self):
+    def config(self) -> dict:
+        """The constructor's arguments (see :meth:`Tokenizer.config`)."""
         return {"steps_per_quarter": self.steps_per_quarter, "pitch_range": list(self.pitch_range),
                 "max_shift": self.max_shift, "velocity_bins": self.velocity_bins,
                 "conditions": list(self.conditions)}
 
-    def scheme_tokens(self):
+    def scheme_tokens(self) -> list[str]:
+        """The scheme's token names (see :meth:`Tokenizer.scheme_tokens`)."""
         low, high = self.pitch_range
         return ([f"NOTE_ON_{pitch}" for pitch in range(low, high + 1)]
                 + [f"NOTE_OFF_{pitch}" for pitch in range(low, high + 1)]
@@ -91,7 +93,8 @@ class EventTokenizer(Tokenizer):
             return 0
         return 5 * len(notes) + max(end for _, _, end, _ in notes) // self.max_shift + 1
 
-    def note_ids(self, notes, piece, report):
+    def note_ids(self, notes: list[tuple], piece, report) -> list[int]:
+        """The ids that write ``notes`` (see :meth:`Tokenizer.note_ids`)."""
         # (time, 0 = release / 1 = press, pitch, velocity): sorting puts releases first
         events = [(start, 1, pitch, velocity) for start, pitch, _, velocity in notes]
         events += [(end, 0, pitch, 0) for _, pitch, end, _ in notes]

@@ -26,8 +26,11 @@ import torch
 from helpers.tokenizers.vocab import BOS_ID, EOS_ID
 
 
-def grammar_for(tokenizer):
-    """The ``allowed(history) -> bool tensor`` function for ``tokenizer``'s scheme."""
+def grammar_for(tokenizer) -> "Grammar":
+    """The ``allowed(history) -> bool tensor`` function for ``tokenizer``'s scheme.
+
+    Example: ``sample(model, [BOS_ID], 64, allowed=grammar_for(tokenizer))``
+    """
     grammars = {"positions": PositionGrammar, "events": EventGrammar, "melody": MelodyGrammar}
     return grammars[tokenizer.scheme](tokenizer)
 
@@ -62,6 +65,7 @@ class Grammar:
         return [self.parsed[t] for t in history[start + 1:] if self.parsed[t][0] != "CONDITION"]
 
     def eos(self):
+        """A mask with only EOS allowed."""
         mask = torch.zeros(self.size, dtype=torch.bool)
         mask[EOS_ID] = True
         return mask
@@ -155,8 +159,11 @@ class MelodyGrammar(Grammar):
         return self.free.clone()
 
 
-def is_grammatical(tokenizer, ids):
-    """True when every token of ``ids`` (BOS first) is one the grammar allows where it stands."""
+def is_grammatical(tokenizer, ids) -> bool:
+    """True when every token of ``ids`` (BOS first) is one the grammar allows where it stands.
+
+    Example: ``is_grammatical(tok, tok.encode(tune))`` -> ``True``
+    """
     allowed = grammar_for(tokenizer)
     ids = list(ids)
     for i in range(1, len(ids)):

@@ -176,13 +176,15 @@ def notes_to_sequence(notes, qpm, steps_per_quarter, time_signatures=()):
     return seq
 
 
-def grid_notes(piece, steps_per_quarter=4):
+def grid_notes(piece, steps_per_quarter: int = 4) -> list[tuple[int, int, int]]:
     """Every note of ``piece`` as ``(pitch, start_step, end_step)``, sorted by start and pitch.
 
     Times are put on the grid as tokenizers do (tempo map, then
     :func:`helpers.music.grid_span`). Use it to compare what went into a
     tokenizer with what came out, e.g.
     ``grid_notes(tok.decode(tok.encode(x))) == grid_notes(tok.prepare(x))``.
+
+    Example: ``grid_notes(tune)[:2]`` -> ``[(67, 0, 2), (72, 2, 6)]``
     """
     if not len(piece.notes):
         return []

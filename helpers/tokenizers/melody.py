@@ -42,11 +42,13 @@ class MelodyTokenizer(Tokenizer):
         self.hold_id = self.vocab.id("HOLD")
         self.pitch_base = self.vocab.id(f"PITCH_{low}") - low
 
-    def config(self):
+    def config(self) -> dict:
+        """The constructor's arguments (see :meth:`Tokenizer.config`)."""
         return {"steps_per_quarter": self.steps_per_quarter, "pitch_range": list(self.pitch_range),
                 "conditions": list(self.conditions)}
 
-    def scheme_tokens(self):
+    def scheme_tokens(self) -> list[str]:
+        """The scheme's token names (see :meth:`Tokenizer.scheme_tokens`)."""
         low, high = self.pitch_range
         return ["REST", "HOLD"] + [f"PITCH_{pitch}" for pitch in range(low, high + 1)]
 
@@ -63,7 +65,8 @@ class MelodyTokenizer(Tokenizer):
         """One token per step, up to the end of the last note."""
         return max((end for _, _, end, _ in notes), default=0)
 
-    def note_ids(self, notes, piece, report):
+    def note_ids(self, notes: list[tuple], piece, report) -> list[int]:
+        """The ids that write ``notes`` (see :meth:`Tokenizer.note_ids`)."""
         ids = []
         now = 0
         for start, pitch, end, _ in notes:

@@ -78,12 +78,14 @@ class PositionTokenizer(Tokenizer):
         self.note_on_base = self.vocab.id(f"NOTE_ON_{low}") - low
         self.duration_base = self.vocab.id("DURATION_1") - 1
 
-    def config(self):
+    def config(self) -> dict:
+        """The constructor's arguments (see :meth:`Tokenizer.config`)."""
         return {"steps_per_quarter": self.steps_per_quarter, "pitch_range": list(self.pitch_range),
                 "max_duration": self.max_duration, "time_signatures": list(self.time_signatures),
                 "conditions": list(self.conditions)}
 
-    def scheme_tokens(self):
+    def scheme_tokens(self) -> list[str]:
+        """The scheme's token names (see :meth:`Tokenizer.scheme_tokens`)."""
         low, high = self.pitch_range
         return (["BAR"]
                 + [f"TIMESIG_{meter}" for meter in self.time_signatures]
@@ -138,7 +140,8 @@ class PositionTokenizer(Tokenizer):
             start += self.bar_lengths[meter]
         return bars
 
-    def note_ids(self, notes, piece, report):
+    def note_ids(self, notes: list[tuple], piece, report) -> list[int]:
+        """The ids that write ``notes`` (see :meth:`Tokenizer.note_ids`)."""
         if not notes:
             return []
         bars = self.bar_lines(self.meter_changes(piece, report), max(note[2] for note in notes))

@@ -41,31 +41,34 @@ class Vocab:
     def __repr__(self):
         return f"Vocab({len(self)} tokens: {', '.join(self._names[:6])}, ...)"
 
-    def to_list(self):
-        """All token names, in id order (a copy)."""
+    def to_list(self) -> list[str]:
+        """All token names, in id order (a copy). Example: ``vocab.to_list()[:3]`` -> ``['PAD', 'BOS', 'EOS']``"""
         return list(self._names)
 
-    def id(self, name):
-        """The id of one token name; KeyError names the unknown token."""
+    def id(self, name: str) -> int:
+        """The id of one token name; KeyError names the unknown token. Example: ``vocab.id("BOS")`` -> ``1``"""
         try:
             return self._ids[name]
         except KeyError:
             raise KeyError(f"{name!r} is not in the vocabulary ({len(self)} tokens)") from None
 
-    def ids(self, names):
-        """The ids of a list of token names."""
+    def ids(self, names) -> list[int]:
+        """The ids of a list of token names. Example: ``vocab.ids(["BOS", "BAR"])`` -> ``[1, 3]``"""
         return [self.id(name) for name in names]
 
-    def name(self, token_id):
-        """The name of one id."""
+    def name(self, token_id: int) -> str:
+        """The name of one id. Example: ``vocab.name(2)`` -> ``'EOS'``"""
         return self._names[self.check_ids([token_id])[0]]
 
-    def names(self, ids):
-        """The names of a list of ids: what a sequence of numbers says, in words."""
+    def names(self, ids) -> list[str]:
+        """The names of a list of ids: what a sequence of numbers says, in words.
+
+        Example: ``vocab.names([1, 3])`` -> ``['BOS', 'BAR']``
+        """
         names = self._names
         return [names[i] for i in self.check_ids(ids)]
 
-    def check_ids(self, ids):
+    def check_ids(self, ids) -> list[int]:
         """Return ``ids`` as a list of Python ints, or raise a clear error.
 
         Accepts a list, a numpy array or a 1-D torch tensor. A non-integer
@@ -92,7 +95,7 @@ class Vocab:
         return checked
 
 
-def split_token(name):
+def split_token(name: str) -> tuple:
     """``"NOTE_ON_60"`` -> ``("NOTE_ON", 60)``; ``"BAR"`` -> ``("BAR", None)``.
 
     The value is the part after the last underscore: an int when it is a
