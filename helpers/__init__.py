@@ -2,10 +2,12 @@
 
 One module per topic, in the order the lessons meet them:
 
-* ``helpers.notes``      - the one representation (NoteSequence); MIDI/ABC/MusicXML in, MIDI out (lesson 0)
+* ``helpers.notes``      - the one representation (NoteSequence); MIDI/ABC/MusicXML in, MIDI out (lesson 0);
+  ``helpers.midi_file`` reads MIDI bytes and explains what is wrong with a damaged file
 * ``helpers.music``      - pitch names, beats and seconds, tempo maps, transpose, quantize (lesson 1)
 * ``helpers.pianoroll``  - piano-roll plots, ``ax=None`` in, ``(fig, ax)`` out
-* ``helpers.playback``   - an audio player in the notebook that is never silent
+* ``helpers.playback``   - an audio player in the notebook that is never silent; ``play_all`` to compare pieces
+  (``helpers.audio_backends`` and ``helpers.synth`` make the sound, ``helpers.filenames`` names the downloads)
 * ``helpers.corpus``     - the folk tunes and chorales, built from the installed music21 package (lesson 2)
 * ``helpers.dataset``    - filter, find duplicates, split without leakage, transpose (lesson 2)
 * ``helpers.folder``     - load any folder of MIDI files, with a report of skipped files (lesson 2)

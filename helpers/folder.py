@@ -8,8 +8,13 @@ in a report, with the reason, so that you can look at it (lesson 2,
 "Building a dataset")::
 
     pieces, report = load_folder("my_midi")
-    print(load_summary(pieces, report))   # loaded 12 of 15 files; 3 skipped
-    report                                # one row per skipped file: file, reason, size
+    print(load_summary(pieces, report))   # loaded 12 of 15 files; 3 skipped; 2 passed over
+    report                                # one row per file not loaded: file, reason, size
+
+The report also lists what the folder holds that looks like music but is not
+loaded, with a reason that starts with "passed over": ABC and MusicXML files
+(read them with :func:`helpers.notes.load`), folders named like MIDI files,
+and named pipes or devices with a MIDI name (reading one could wait forever).
 
 ``pieces`` is a list of NoteSequences; each one's ``filename`` is its path
 relative to the folder (for example ``"bach/prelude.mid"``), so that you can
@@ -29,38 +34,81 @@ import warnings
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from helpers.errors import ReadError
-from helpers.notes import MIDI_SUFFIXES, load_midi, note_seq
+from helpers.notes import (ABC_SUFFIXES, MIDI_SUFFIXES, MUSICXML_SUFFIXES, file_problem,
+                           load_midi, note_seq)
+
+if TYPE_CHECKING:  # for the type hints only: pandas is imported when a report is made
+    import pandas as pd
 
 # Below this many files, starting worker processes costs more than it saves.
 MIN_FILES_FOR_PROCESSES = 32
 # Files handed to a worker at a time: fewer messages between processes.
 BATCH_SIZE = 16
 REPORT_COLUMNS = ["file", "reason", "size"]
+PASSED_OVER = "passed over: "  # how the reasons for entries that were not even tried begin
+NOT_MIDI = {suffix: "an ABC file" for suffix in ABC_SUFFIXES} | {
+    suffix: "a MusicXML file" for suffix in MUSICXML_SUFFIXES}
 
 
-def find_midi_files(folder, recursive=True):
-    """The MIDI files in ``folder`` (.mid, .midi, .kar in any case), sorted.
+def scan_folder(folder, recursive: bool = True) -> tuple[list[Path], list[dict]]:
+    """The MIDI files in ``folder`` to load, and report rows for the entries passed over.
 
-    With ``recursive=True`` subfolders are searched too. Raises ReadError when
-    ``folder`` does not exist or is a file.
+    MIDI files are regular files named .mid, .midi or .kar (in any case),
+    sorted. Passed over, each with a reason: ABC and MusicXML files, folders
+    named like MIDI files, and MIDI-named entries that are no regular file (a
+    named pipe, a device, a broken link). Other files (.txt, .jpg) are
+    ignored. Raises ReadError when ``folder`` does not exist or is a file.
+    Example: ``files, passed_over = scan_folder("my_midi")``
     """
     folder = Path(folder)
     if not folder.exists():
         raise ReadError(folder, "no such folder")
     if not folder.is_dir():
         raise ReadError(folder, "this is a file, not a folder (use load_midi for one file)")
-    found = []
-    for here, _, names in os.walk(folder):
-        found += [Path(here) / name for name in names
-                  if Path(name).suffix.lower() in MIDI_SUFFIXES]
+    found, passed = [], []
+    for here, dirs, names in os.walk(folder):
+        for name in sorted(dirs):
+            if Path(name).suffix.lower() in MIDI_SUFFIXES:
+                inside = "; the MIDI files inside it are loaded" if recursive else ""
+                passed.append(_row(folder, Path(here) / name, "a folder named like a MIDI file, "
+                                   f"not a MIDI file{inside}"))
+        for name in sorted(names):
+            path, suffix = Path(here) / name, Path(name).suffix.lower()
+            if suffix in NOT_MIDI:
+                passed.append(_row(folder, path, f"{NOT_MIDI[suffix]}: load_folder reads MIDI "
+                                   "files only (read this one with helpers.notes.load)", size=True))
+            elif suffix in MIDI_SUFFIXES:
+                problem = file_problem(path)
+                if problem:
+                    passed.append(_row(folder, path, problem))
+                else:
+                    found.append(path)
         if not recursive:
             break
-    return sorted(found)
+    return sorted(found), sorted(passed, key=lambda row: row["file"])
 
 
-def load_one_file(path, name):
+def _row(root, path, reason, size=False):
+    """A report row for an entry passed over; ``size``: give the file's size in bytes."""
+    return {"file": path.relative_to(root).as_posix(), "reason": PASSED_OVER + reason,
+            "size": _size(path) if size else None}
+
+
+def find_midi_files(folder, recursive: bool = True) -> list[Path]:
+    """The MIDI files in ``folder`` (regular files named .mid, .midi, .kar in any case), sorted.
+
+    With ``recursive=True`` subfolders are searched too. Raises ReadError when
+    ``folder`` does not exist or is a file. :func:`scan_folder` also says what
+    was passed over.
+    Example: ``find_midi_files("my_midi")`` -> ``[Path("my_midi/a.mid"), ...]``
+    """
+    return scan_folder(folder, recursive)[0]
+
+
+def load_one_file(path, name: str) -> tuple[str, bytes | None, str | None]:
     """Load one MIDI file safely: returns ``(name, data, reason)``.
 
     ``data`` is the NoteSequence serialized to bytes (``reason`` is None), or
@@ -68,6 +116,7 @@ def load_one_file(path, name):
     raises: whatever the file holds, the caller gets an answer. Warnings are
     silenced, because broken files trigger many and they would drown the
     report. ``name`` becomes the sequence's ``filename``.
+    Example: ``load_one_file("x/empty.mid", "empty.mid")`` -> ``("empty.mid", None, "the file is empty ...")``
     """
     try:
         with warnings.catch_warnings():
@@ -123,12 +172,14 @@ def _load_in_processes(items, workers, bar):
     return results
 
 
-def load_files(files, root, workers=None, progress=True, desc="loading MIDI"):
+def load_files(files, root, workers: int | None = None, progress: bool = True,
+               desc: str = "loading MIDI") -> tuple[list, "pd.DataFrame"]:
     """Load a list of MIDI files: returns ``(pieces, report)`` like :func:`load_folder`.
 
     Each piece's ``filename`` is its path relative to ``root``. ``workers`` is
     the number of worker processes (None: one per CPU core; 1: load here,
     without processes). :mod:`helpers.lakh` loads a genre with this function.
+    Example: ``pieces, report = load_files(["a/x.mid", "a/y.mid"], "a", workers=1)``
     """
     root = Path(root)
     items = [(str(path), Path(path).relative_to(root).as_posix()) for path in files]
@@ -165,27 +216,38 @@ def _size(path):
         return None
 
 
-def make_report(rows):
-    """A report table (columns file, reason, size in bytes) from a list of dicts."""
+def make_report(rows: list[dict]) -> "pd.DataFrame":
+    """A report table (columns file, reason, size in bytes) from a list of dicts.
+
+    Example: ``make_report([{"file": "a.mid", "reason": "empty", "size": 0}])``
+    """
     import pandas as pd
 
-    return pd.DataFrame(rows, columns=REPORT_COLUMNS)
+    # Int64: whole numbers of bytes, with <NA> where a size cannot be known
+    return pd.DataFrame(rows, columns=REPORT_COLUMNS).astype({"size": "Int64"})
 
 
-def load_summary(pieces, report):
-    """One line of counts, e.g. ``"loaded 12 of 15 files; 3 skipped"``."""
-    total = len(pieces) + len(report)
-    return f"loaded {len(pieces)} of {total} files; {len(report)} skipped"
+def load_summary(pieces: list, report: "pd.DataFrame") -> str:
+    """One line of counts: MIDI files loaded and skipped, then entries passed over (if any).
+
+    Example: ``load_summary(pieces, report)`` -> ``"loaded 12 of 15 files; 3 skipped; 2 passed over"``
+    """
+    passed = int(report["reason"].str.startswith(PASSED_OVER).sum()) if len(report) else 0
+    skipped = len(report) - passed
+    line = f"loaded {len(pieces)} of {len(pieces) + skipped} files; {skipped} skipped"
+    return line + (f"; {passed} passed over (see the report)" if passed else "")
 
 
-def load_folder(folder, recursive=True, workers=None, progress=True, limit=None):
+def load_folder(folder, recursive: bool = True, workers: int | None = None,
+                progress: bool = True, limit: int | None = None) -> tuple[list, "pd.DataFrame"]:
     """Load every MIDI file in ``folder``: returns ``(pieces, report)``.
 
     * ``pieces``: a list of NoteSequences, in sorted file order, each with
       ``filename`` set to its path relative to ``folder``.
     * ``report``: a pandas DataFrame with one row per skipped file (columns
       ``file``, ``reason``, ``size`` in bytes): empty, non-MIDI, corrupt and
-      truncated files, and files without notes.
+      truncated files, and files without notes; then one row per entry
+      passed over (reason "passed over: ..."; see :func:`scan_folder`).
 
     ``recursive``: search subfolders too. ``workers``: worker processes (None:
     one per CPU core; 1: none). ``progress``: show a progress bar, then print
@@ -194,12 +256,14 @@ def load_folder(folder, recursive=True, workers=None, progress=True, limit=None)
 
     Never stops on a bad file. Raises ReadError only when ``folder`` itself is
     missing or is a file.
+    Example: ``pieces, report = load_folder("my_midi")``
     """
     folder = Path(folder).expanduser()
-    files = find_midi_files(folder, recursive=recursive)
+    files, passed_over = scan_folder(folder, recursive=recursive)
     if limit is not None:
         files = files[:limit]
     pieces, report = load_files(files, folder, workers=workers, progress=progress)
+    report = make_report(report.to_dict("records") + passed_over)
     if progress:
         print(load_summary(pieces, report))
         if not files:

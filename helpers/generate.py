@@ -15,11 +15,11 @@ unless ``grammar=False``, so every piece decodes to exactly what the model
 wrote.
 """
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from helpers.tokenizers.grammar import grammar_for
+from helpers.filenames import safe_filename
 from helpers.sampling import sample
 from helpers.tokenizers.vocab import BOS_ID, EOS_ID
 
@@ -117,19 +117,6 @@ def plot_continuations(continuations: list, **kwargs):
     return plot_pianorolls([c.piece for c in continuations],
                            [f"temperature {c.temperature:g}" for c in continuations],
                            markers=[c.prompt_end for c in continuations], **kwargs)
-
-
-def safe_filename(name, default: str = "piece") -> str:
-    """A file name made from user text that stays inside its folder.
-
-    Keeps letters, digits, ``-``, ``_`` and ``.``; every other character
-    (``/``, ``\\``, spaces, ...) becomes ``_``; leading dots are removed, so
-    ``"../../x"`` becomes ``"_.._x"``, never a path that climbs out.
-
-    Example: ``safe_filename("my jig/2")`` -> ``"my_jig_2"``
-    """
-    text = re.sub(r"[^A-Za-z0-9._-]", "_", str(name)).lstrip(".")
-    return text[:100] or default
 
 
 def save_pieces(pieces: list, folder, name: str = "piece") -> list[Path]:

@@ -8,45 +8,51 @@ Lessons 0 and 1 use it (``notebooks/easy/00_getting_started.ipynb`` and
 generated pieces with it.
 
 A NoteSequence holds notes, not sound, so it has to be rendered (synthesized)
-first. Three backends can do this; the first one that works is used:
-
-1. ``"fluidsynth"``: FluidSynth through pretty_midi, with the General MIDI
-   SoundFont ``TimGM6mb.sf2`` that ships with pretty_midi. Needs a system
-   library and the pyfluidsynth package, so it is often missing.
-2. ``"midirenderer"``: a pip-installable SoundFont renderer, same SoundFont.
-3. ``"numpy"``: a tiny synthesizer written below in numpy (a few harmonics
-   per note, noise bursts for drums). It sounds plain but always works.
+first. Three backends can do this (:mod:`helpers.audio_backends`); the first
+one that works is used: ``"fluidsynth"`` (FluidSynth, often not installed),
+``"midirenderer"`` (a pip-installable SoundFont renderer) and ``"numpy"``
+(the course's own synthesizer, :mod:`helpers.synth`, which always works).
 
 Set the environment variable ``COURSE_AUDIO_BACKEND`` (or pass ``backend=``)
 to try one backend first. The audio is mono 16-bit WAV at 16 kHz, embedded in
-the notebook: about 32 KB per second of music.
+the notebook: about 43 KB per second of music once written as text (base64).
+
+Playback has a budget, so that no piece can fill the memory or the notebook.
+A piece lasts until its last note ends (tempo or meta events after it add no
+silence); only its first :data:`MAX_SECONDS` (3 minutes, ``max_seconds=``
+changes it) or its first :data:`MAX_NOTES` notes are rendered, and the player
+says so. The piece is cut before any backend sees it: midirenderer asks for
+the whole 48 kHz stereo buffer at once (192 KB per second: 9 GB for a file
+whose one long pause makes it 13 hours long), which would kill the kernel.
+
+``play_all(pieces, labels)`` shows several players side by side, each with a
+label and its own download, to compare pieces (temperatures, models, ...).
 """
 
 import base64
 import html
-import importlib.util
 import io
+import math
 import os
-import sys
 import wave
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
+from helpers.audio_backends import (BACKENDS, DESCRIPTIONS, TAIL_SECONDS, available_backends,
+                                    render_with)
 from helpers.errors import ReadError
-from helpers.notes import as_sequence, note_seq, sequence_to_midi_bytes
+from helpers.filenames import safe_filename, unique_filenames
+from helpers.notes import as_sequence, is_sequence, sequence_to_midi_bytes
 
-BACKENDS = ("fluidsynth", "midirenderer", "numpy")
 ENV_VAR = "COURSE_AUDIO_BACKEND"
-SOUNDFONT = "TimGM6mb.sf2"
 NO_NOTES = "This piece has no notes, so there is nothing to play."
-DESCRIPTIONS = {
-    "fluidsynth": f"FluidSynth + {SOUNDFONT}",
-    "midirenderer": f"midirenderer + {SOUNDFONT}",
-    "numpy": "the course's numpy synthesizer (simple tones, no SoundFont)",
-}
+MAX_SECONDS = 180.0   # music rendered at most: 3 minutes, about 7.5 MB in the notebook
+MAX_NOTES = 20_000    # notes rendered at most (the numpy synthesizer's time grows with them)
+# The parts of a NoteSequence that happen at a time; the cut keeps those up to the last note.
+TIMED_FIELDS = ("tempos", "time_signatures", "key_signatures", "control_changes",
+                "pitch_bends", "text_annotations")
 
 
 class PlaybackError(RuntimeError):
@@ -66,67 +72,16 @@ class Rendered:
     sample_rate: int
     backend: str
     skipped: list = field(default_factory=list)  # (backend, why) tried before this one
+    piece_seconds: float = 0.0   # the whole piece's length: where its last note ends
+    cut_at: float | None = None  # where the piece was cut (seconds), None when played whole
 
     @property
-    def seconds(self):
+    def seconds(self) -> float:
+        """Length of the audio in seconds.
+
+        Example: ``render(piece).seconds`` -> ``30.5`` when the last note ends at 30 s (midirenderer)
+        """
         return len(self.samples) / self.sample_rate
-
-
-# --- which backends work here ------------------------------------------------
-
-def _in_colab():
-    return "google.colab" in sys.modules
-
-
-def _soundfont_path():
-    """Path of TimGM6mb.sf2 inside the pretty_midi package, or None (no import needed)."""
-    spec = importlib.util.find_spec("pretty_midi")
-    if spec is None or spec.origin is None:
-        return None
-    path = Path(spec.origin).parent / SOUNDFONT
-    return path if path.exists() else None
-
-
-@lru_cache(maxsize=1)
-def _soundfont_bytes():
-    """The SoundFont's bytes, read once (about 6 MB)."""
-    return _soundfont_path().read_bytes()
-
-
-def _fluidsynth_status():
-    import ctypes.util
-
-    if _in_colab():
-        fix = "run `!apt-get install -y fluidsynth` and `!pip install pyfluidsynth`, then restart the session"
-    else:
-        fix = ("run `sudo apt-get install libfluidsynth3 && pip install pyfluidsynth` "
-               "(macOS: `brew install fluid-synth && pip install pyfluidsynth`)")
-    if ctypes.util.find_library("fluidsynth") is None:
-        return False, f"the FluidSynth system library is not installed; to use it, {fix}"
-    try:
-        import fluidsynth  # noqa: F401  (the pyfluidsynth package)
-    except Exception as err:  # ImportError, or OSError from a broken library
-        return False, f"the Python package pyfluidsynth does not import ({err}); to use it, {fix}"
-    if _soundfont_path() is None:
-        return False, f"{SOUNDFONT} was not found in the pretty_midi package; reinstall pretty_midi"
-    return True, "FluidSynth and pyfluidsynth are installed"
-
-
-def _midirenderer_status():
-    fix = "`!pip install midirenderer`" if _in_colab() else "`pip install midirenderer`"
-    try:
-        import midirenderer  # noqa: F401
-    except Exception as err:
-        return False, f"the package midirenderer does not import ({err}); to use it, run {fix}"
-    if _soundfont_path() is None:
-        return False, f"{SOUNDFONT} was not found in the pretty_midi package; reinstall pretty_midi"
-    return True, "midirenderer is installed"
-
-
-def available_backends():
-    """A list of (name, available, reason) for the three backends, in the order tried."""
-    statuses = [_fluidsynth_status(), _midirenderer_status(), (True, "numpy is always there")]
-    return [(name, ok, reason) for name, (ok, reason) in zip(BACKENDS, statuses)]
 
 
 def _backend_order(backend):
@@ -139,71 +94,64 @@ def _backend_order(backend):
     return [choice] + [name for name in BACKENDS if name != choice]
 
 
-# --- the three renderers: each returns (samples, sample_rate) ------------------
+# --- the budget: what part of a piece is rendered ---------------------------------
 
-def _render_fluidsynth(seq, sample_rate):
-    pm = note_seq().midi_io.note_sequence_to_pretty_midi(seq)
-    return pm.fluidsynth(fs=sample_rate, sf2_path=str(_soundfont_path())), sample_rate
-
-
-def _render_midirenderer(seq, sample_rate):
-    import midirenderer
-
-    wav = midirenderer.render_wave_from(_soundfont_bytes(), sequence_to_midi_bytes(seq))
-    return _read_wav(bytes(wav))  # stereo, 16-bit, 48 kHz
+def _check_max_seconds(max_seconds):
+    if isinstance(max_seconds, bool) or not isinstance(max_seconds, (int, float)) \
+            or not 0 < max_seconds < math.inf:
+        raise ValueError(f"max_seconds must be a positive number of seconds, not {max_seconds!r}")
 
 
-def _read_wav(data):
-    """(samples with shape (frames, channels), sample_rate) from 16-bit WAV bytes."""
-    with wave.open(io.BytesIO(data)) as wav:
-        rate, channels, width = wav.getframerate(), wav.getnchannels(), wav.getsampwidth()
-        frames = wav.readframes(wav.getnframes())
-    if width != 2:
-        raise ValueError(f"expected 16-bit WAV, got {8 * width}-bit")
-    samples = np.frombuffer(frames, dtype="<i2").astype(np.float32) / 32768.0
-    return samples.reshape(-1, channels), rate
+def _clock(seconds):
+    """``"3:00"`` for 180 s, ``"13:00:02"`` for 46,802 s."""
+    minutes, secs = divmod(round(seconds), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
-HARMONICS = np.array([1.0, 0.5, 0.3, 0.15])  # loudness of partials 1, 2, 3, 4
-ATTACK, RELEASE = 0.01, 0.15  # seconds
-DRUM_SECONDS = 0.3
-CYMBALS = {42, 44, 46, 49, 51, 52, 53, 55, 57, 59}  # hi-hats and cymbals ring longer
+def piece_length(seq) -> float:
+    """How long a piece lasts: where its last note ends (0.0 without notes).
+
+    Tempo, controller and meta events after the last note do not count.
+    Example: ``piece_length(load_midi(example("twinkle.mid")))`` -> ``9.0``
+    """
+    return max((note.end_time for note in seq.notes), default=0.0)
 
 
-def _render_numpy(seq, sample_rate):
-    """Add up one short sound per note: a tone, or a noise burst for drums."""
-    end = max(note.end_time for note in seq.notes)
-    out = np.zeros(int((end + RELEASE) * sample_rate) + 1)
-    rng = np.random.default_rng(0)  # the same noise every time
-    for note in seq.notes:
-        sound = _drum_hit(note, sample_rate, rng) if note.is_drum else _tone(note, sample_rate)
-        start = int(note.start_time * sample_rate)
-        sound = sound[: len(out) - start]
-        out[start:start + len(sound)] += sound
-    return out, sample_rate
+def playable_part(seq, max_seconds: float = MAX_SECONDS) -> tuple[object, float | None]:
+    """The part of ``seq`` that playback renders, and where it was cut (None: all of it).
 
-
-def _tone(note, sample_rate):
-    """A pitched note: a few harmonics, a quick attack, a fade, a short release."""
-    length = max(note.end_time - note.start_time, 0.0)
-    t = np.arange(int((length + RELEASE) * sample_rate)) / sample_rate
-    freq = 440.0 * 2 ** ((note.pitch - 69) / 12)
-    k = np.arange(1, len(HARMONICS) + 1)
-    amps = np.where(freq * k < sample_rate / 2, HARMONICS, 0.0)  # no partials above Nyquist
-    wave_ = amps @ np.sin(2 * np.pi * freq * np.outer(k, t))
-    envelope = np.minimum(t / ATTACK, 1.0) * (0.4 + 0.6 * np.exp(-3.0 * t))
-    envelope *= np.clip(1.0 - (t - length) / RELEASE, 0.0, 1.0)
-    return (note.velocity / 127) * envelope * wave_
-
-
-def _drum_hit(note, sample_rate, rng):
-    """A drum: white noise that dies away; kick drums (35, 36) add a low thump."""
-    t = np.arange(int(DRUM_SECONDS * sample_rate)) / sample_rate
-    decay = 0.08 if note.pitch in CYMBALS else 0.04
-    sound = 0.6 * rng.uniform(-1.0, 1.0, len(t)) * np.exp(-t / decay)
-    if note.pitch in (35, 36):
-        sound += np.sin(2 * np.pi * 60 * t) * np.exp(-t / 0.08)
-    return (note.velocity / 127) * sound
+    The part ends with its last note: tempo, controller and meta events after
+    it are dropped, so they add no silence. A piece longer than
+    ``max_seconds``, or with more than :data:`MAX_NOTES` notes, is cut: the
+    notes that start before the cut are kept, and those still sounding end
+    there. Raises ValueError when there is no note, or none before the cut.
+    Example: ``playable_part(thirteen_hour_piece)[1]`` -> ``180.0``
+    """
+    _check_max_seconds(max_seconds)
+    if not seq.notes:
+        raise ValueError(NO_NOTES)
+    cut_at = max_seconds if piece_length(seq) > max_seconds else None
+    if len(seq.notes) > MAX_NOTES:
+        next_start = sorted(note.start_time for note in seq.notes)[MAX_NOTES]
+        cut_at = next_start if cut_at is None else min(cut_at, next_start)
+    limit = math.inf if cut_at is None else cut_at
+    part = type(seq)()
+    part.CopyFrom(seq)
+    del part.notes[:]
+    part.notes.extend(note for note in seq.notes if note.start_time < limit)
+    if not part.notes:
+        first = min(note.start_time for note in seq.notes)
+        raise ValueError(f"Nothing to play in the first {_clock(limit)}: the first note starts "
+                         f"at {_clock(first)}. Raise max_seconds, or remove the silence first.")
+    for note in part.notes:
+        note.end_time = min(note.end_time, limit)
+    part.total_time = piece_length(part)
+    for name in TIMED_FIELDS:
+        kept = [event for event in getattr(seq, name) if event.time <= part.total_time]
+        del getattr(part, name)[:]
+        getattr(part, name).extend(kept)
+    return part, cut_at
 
 
 # --- rendering -----------------------------------------------------------------
@@ -229,8 +177,11 @@ def _resample(samples, rate, sample_rate):
     return resample_poly(samples, sample_rate // g, rate // g).astype(np.float32)
 
 
-def normalize(samples, target_rms=0.2, peak=0.9):
-    """Scale to a comfortable loudness (RMS ``target_rms``) without peaks above ``peak``."""
+def normalize(samples: np.ndarray, target_rms: float = 0.2, peak: float = 0.9) -> np.ndarray:
+    """Scale to a comfortable loudness (RMS ``target_rms``) without peaks above ``peak``.
+
+    Example: ``np.abs(normalize(quiet_samples)).max() <= 0.9`` -> ``True``
+    """
     top = float(np.max(np.abs(samples))) if len(samples) else 0.0
     if top == 0.0:
         return samples
@@ -238,27 +189,22 @@ def normalize(samples, target_rms=0.2, peak=0.9):
     return (samples * min(target_rms / rms, peak / top)).astype(np.float32)
 
 
-def _render_with(name, seq, sample_rate):
-    if name == "fluidsynth":
-        return _render_fluidsynth(seq, sample_rate)
-    if name == "midirenderer":
-        return _render_midirenderer(seq, sample_rate)
-    return _render_numpy(seq, sample_rate)
-
-
-def render(piece, backend=None, sample_rate=16000):
+def render(piece, backend: str | None = None, sample_rate: int = 16000,
+           max_seconds: float = MAX_SECONDS) -> Rendered:
     """Synthesize ``piece`` (a NoteSequence or MIDI path) into mono audio.
 
-    ``backend`` (or ``COURSE_AUDIO_BACKEND``) names the backend to try first;
-    if it is unavailable or fails, the next one is tried and the reason is
-    kept in ``Rendered.skipped``. Raises ValueError for an unknown backend or
-    a piece with no notes, ReadError for an unreadable file, and
+    Only :func:`playable_part` is rendered (at most ``max_seconds``), and the
+    audio ends :data:`TAIL_SECONDS` after the last note. ``backend`` (or
+    ``COURSE_AUDIO_BACKEND``) names the backend to try first; if it is
+    unavailable or fails, the next one is tried and the reason is kept in
+    ``Rendered.skipped``. Raises ValueError for an unknown backend or a piece
+    with no notes (before the cut), ReadError for an unreadable file, and
     PlaybackError when no backend works.
+    Example: ``render(load_midi(example("twinkle.mid"))).backend`` -> ``"midirenderer"`` (no FluidSynth)
     """
     order = _backend_order(backend)
     seq = _as_sequence(piece)
-    if not seq.notes:
-        raise ValueError(NO_NOTES)
+    part, cut_at = playable_part(seq, max_seconds)
     status = {name: (ok, reason) for name, ok, reason in available_backends()}
     skipped = []
     for name in order:
@@ -267,20 +213,25 @@ def render(piece, backend=None, sample_rate=16000):
             skipped.append((name, reason))
             continue
         try:
-            samples, rate = _render_with(name, seq, sample_rate)
-            samples = _resample(_to_mono(samples), rate, sample_rate)
+            samples, rate = render_with(name, part, sample_rate)
+            samples = _to_mono(samples)[: int((part.total_time + TAIL_SECONDS) * rate)]
+            samples = _resample(samples, rate, sample_rate)
         except Exception as err:  # a backend failing must not stop playback
             skipped.append((name, f"it failed while rendering ({type(err).__name__}: {err})"))
             continue
         if len(samples) == 0 or np.max(np.abs(samples)) < 1e-6:
             skipped.append((name, "it produced only silence"))
             continue
-        return Rendered(normalize(samples), sample_rate, name, skipped)
+        return Rendered(normalize(samples), sample_rate, name, skipped,
+                        piece_length(seq), cut_at)
     raise PlaybackError(skipped)
 
 
-def to_wav_bytes(rendered):
-    """16-bit mono PCM WAV bytes of ``rendered`` (32 KB per second at 16 kHz)."""
+def to_wav_bytes(rendered: Rendered) -> bytes:
+    """16-bit mono PCM WAV bytes of ``rendered`` (32 KB per second at 16 kHz).
+
+    Example: ``to_wav_bytes(render(piece))[:4]`` -> ``b"RIFF"``
+    """
     pcm = np.clip(rendered.samples, -1.0, 1.0)
     pcm = (pcm * 32767).astype("<i2")
     buffer = io.BytesIO()
@@ -302,6 +253,7 @@ class Player:
     message: str
     backend: str = None  # None when nothing was played
     rendered: Rendered = field(default=None, repr=False)
+    filename: str = ""   # the name of the MIDI download, e.g. "jig.mid"
 
     def _repr_html_(self):
         return self.html
@@ -311,13 +263,13 @@ def _data_uri(mime, data):
     return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
 
 
-def _midi_link(seq, name):
-    """A link that downloads ``seq`` as ``name.mid`` ('' if it cannot be written)."""
+def _midi_link(seq, filename):
+    """A link that downloads ``seq`` as ``filename`` ('' if it cannot be written)."""
     try:
         data = sequence_to_midi_bytes(seq)
     except Exception:
         return ""
-    filename = html.escape(f"{name}.mid")
+    filename = html.escape(filename)
     return f'<a download="{filename}" href="{_data_uri("audio/midi", data)}">Download {filename}</a>'
 
 
@@ -332,28 +284,113 @@ def _failure_html(err, link):
                 f"<ul>{items}</ul>", "You can still download the MIDI and play it elsewhere.", link)
 
 
-def play(piece, backend=None, name="piece"):
+def _download_name(piece, seq, name):
+    """The download's file name: ``name``, else the file's or the sequence's name, made safe."""
+    if name is None and isinstance(piece, (str, os.PathLike)):
+        name = Path(piece).stem
+    elif name is None:
+        name = Path(seq.filename).stem or "piece"
+    return safe_filename(name) + ".mid"
+
+
+def _played_message(rendered, max_seconds):
+    message = (f"played with {DESCRIPTIONS[rendered.backend]} "
+               f"({rendered.seconds:.1f} s of audio)")
+    if rendered.cut_at is not None:
+        message += (f"; only the first {_clock(rendered.cut_at)} of this "
+                    f"{_clock(rendered.piece_seconds)} piece: playback stops at "
+                    f"max_seconds={max_seconds:g} or {MAX_NOTES:,} notes; "
+                    "the download has the whole piece")
+    return message
+
+
+def play(piece, backend: str | None = None, name: str | None = None,
+         max_seconds: float = MAX_SECONDS) -> Player:
     """An audio player for ``piece`` (a NoteSequence or MIDI path), to show in a notebook.
 
     Never raises for playback problems (unreadable file, no notes, no working
     backend): it shows what went wrong instead, and offers the MIDI download
-    whenever there is a piece. An unknown ``backend`` name is a ValueError.
+    whenever there is a piece. The download is ``name.mid`` (made safe with
+    :func:`helpers.filenames.safe_filename`); without a name, the file's or
+    the sequence's name, else ``piece.mid``. At most ``max_seconds`` of music
+    are rendered (see :func:`playable_part`); the player says when the piece
+    was cut. An unknown ``backend`` name or a bad ``max_seconds`` is a ValueError.
+    Example: ``play(load_midi(example("twinkle.mid")), name="twinkle")``
     """
-    _backend_order(backend)  # check the name first: a typo should be loud
+    _backend_order(backend)  # check the arguments first: a typo should be loud
+    _check_max_seconds(max_seconds)
     try:
         seq = _as_sequence(piece)
     except (ReadError, TypeError) as err:
         return Player(_box(f"<b>Cannot play:</b> {html.escape(str(err))}"), str(err))
-    link = _midi_link(seq, name)
-    if not seq.notes:
-        return Player(_box(html.escape(NO_NOTES), link), NO_NOTES)
+    filename = _download_name(piece, seq, name)
+    link = _midi_link(seq, filename)
     try:
-        rendered = render(seq, backend=backend)
+        rendered = render(seq, backend=backend, max_seconds=max_seconds)
     except PlaybackError as err:
-        return Player(_failure_html(err, link), str(err))
-    message = f"played with {DESCRIPTIONS[rendered.backend]} ({rendered.seconds:.1f} s of audio)"
+        return Player(_failure_html(err, link), str(err), filename=filename)
+    except ValueError as err:  # no notes, or none before the cut
+        return Player(_box(html.escape(str(err)), link), str(err), filename=filename)
+    message = _played_message(rendered, max_seconds)
     audio = f'<audio controls src="{_data_uri("audio/wav", to_wav_bytes(rendered))}"></audio>'
     others = "".join(f"<li>{html.escape(n)}: {html.escape(why)}</li>" for n, why in rendered.skipped)
     details = f"<details><summary>other backends</summary><ul>{others}</ul></details>" if others else ""
     return Player(_box(audio, html.escape(message), link, details), message,
-                  rendered.backend, rendered)
+                  rendered.backend, rendered, filename)
+
+
+@dataclass
+class Players:
+    """What ``play_all`` returns: labelled players side by side (they wrap into a grid)."""
+
+    players: list
+    labels: list
+
+    @property
+    def html(self) -> str:
+        """The players as one block of plain HTML (no widgets), for Jupyter and Colab.
+
+        Example: ``"<audio" in play_all([a, b], ["a", "b"]).html`` -> ``True``
+        """
+        cells = "".join(
+            '<div style="flex:0 1 340px;border:1px solid #ccc;border-radius:6px;padding:6px">'
+            f"<div><b>{html.escape(label)}</b></div>{player.html}</div>"
+            for label, player in zip(self.labels, self.players))
+        return f'<div class="course-players" style="display:flex;flex-wrap:wrap;gap:10px">{cells}</div>'
+
+    @property
+    def message(self) -> str:
+        """One line per piece: its label and what its player says.
+
+        Example: ``print(play_all([a, b], ["a", "b"]).message)``
+        """
+        return "\n".join(f"{label}: {player.message}"
+                         for label, player in zip(self.labels, self.players))
+
+    def _repr_html_(self):
+        return self.html
+
+
+def play_all(pieces: list, labels: list | None = None, backend: str | None = None,
+             max_seconds: float = MAX_SECONDS) -> Players:
+    """Players for several pieces side by side, each under its label, to compare them by ear.
+
+    Each player is :func:`play` of one piece, and its download is named after
+    its label (made safe; repeated labels get ``-2``, ``-3``, ...). Without
+    labels, the pieces are called "piece 1", "piece 2", ... . Each piece has
+    its own ``max_seconds``. The row is plain HTML with the sound and the MIDI
+    inside (base64): it works in JupyterLab and in Colab, no widgets needed.
+    Example: ``play_all([cold, hot], ["temperature 0.5", "temperature 1.5"])``
+    """
+    if is_sequence(pieces) or isinstance(pieces, (str, os.PathLike)):
+        raise TypeError("play_all needs a list of pieces; to play one piece, use play(piece)")
+    pieces = list(pieces)
+    labels = [f"piece {i}" for i in range(1, len(pieces) + 1)] if labels is None else [
+        str(label) for label in labels]
+    if len(labels) != len(pieces):
+        raise ValueError(f"play_all got {len(pieces)} pieces but {len(labels)} labels; "
+                         "give one label per piece")
+    names = unique_filenames(labels)
+    players = [play(piece, backend=backend, name=name, max_seconds=max_seconds)
+               for piece, name in zip(pieces, names)]
+    return Players(players, labels)

@@ -39,3 +39,69 @@ def bad_midi_files(tmp_path):
     files["byte_above_127"].write_bytes(raw_midi(GOOD_TRACK.replace(b"\x3c\x40", b"\x3c\xc8", 1)))
     files["folder"].mkdir()
     return files
+
+
+def midi_file(tracks, fmt=0, division=480, declared_tracks=None, chunks_before=b""):
+    """A MIDI file from raw track bytes: any header values, and extra chunks before the tracks.
+
+    ``division`` is the header's timing field (ticks per beat, or SMPTE when
+    its top bit is set); ``declared_tracks`` is the track count the header
+    claims (default: the real one).
+    """
+    count = len(tracks) if declared_tracks is None else declared_tracks
+    header = b"MThd" + struct.pack(">IHHH", 6, fmt, count, division)
+    body = b"".join(b"MTrk" + struct.pack(">I", len(track)) + track for track in tracks)
+    return header + chunks_before + body
+
+
+def delta(ticks):
+    """A MIDI delta time: a variable-length number, 7 bits a byte, high bit = more to come."""
+    out = [ticks & 0x7F]
+    while ticks > 0x7F:
+        ticks >>= 7
+        out.insert(0, (ticks & 0x7F) | 0x80)
+    return bytes(out)
+
+
+def smpte_division(frames_per_second, ticks_per_frame):
+    """The header's timing field for SMPTE time: -fps in the high byte, ticks per frame low."""
+    return struct.unpack(">H", struct.pack(">bB", -frames_per_second, ticks_per_frame))[0]
+
+
+THIRTEEN_HOURS = 13 * 3600  # seconds
+
+
+def thirteen_hour_midi():
+    """Two half-second notes 13 hours apart: one huge delta time (96 ticks a beat, 120 qpm).
+
+    At 192 ticks a second the pause is 8,985,504 ticks, under pretty_midi's
+    limit of 10,000,000, so the file reads; rendered whole at 48 kHz stereo
+    it would need 9 GB.
+    """
+    pause = THIRTEEN_HOURS * 192 - 96
+    track = (b"\x00\x90\x3c\x40" + b"\x60\x80\x3c\x40"
+             + delta(pause) + b"\x90\x3e\x40" + b"\x60\x80\x3e\x40" + b"\x00\xff\x2f\x00")
+    return midi_file([track], division=96)
+
+
+@pytest.fixture
+def damaged_midi_files(tmp_path):
+    """Headers, timing and chunks that real-world files get wrong, each as a file, by name."""
+    set_tempo_0 = b"\x00\xff\x51\x03\x00\x00\x00"
+    foreign = b"XFIH" + struct.pack(">I", 5) + b"hello"  # a chunk kind no reader knows
+    files = {
+        "zero_tracks": midi_file([], fmt=1),
+        "zero_ticks_per_beat": midi_file([GOOD_TRACK], division=0),
+        "tempo_zero": midi_file([set_tempo_0 + GOOD_TRACK]),
+        "foreign_chunk": midi_file([GOOD_TRACK], chunks_before=foreign),
+        "smpte": midi_file([GOOD_TRACK], division=smpte_division(25, 40)),
+    }
+    paths = {}
+    for name, data in files.items():
+        paths[name] = tmp_path / f"{name}.mid"
+        paths[name].write_bytes(data)
+    paths["symlink_loop"] = tmp_path / "loop.mid"
+    paths["symlink_loop"].symlink_to(tmp_path / "loop.mid")
+    paths["fifo"] = tmp_path / "pipe.mid"
+    os.mkfifo(paths["fifo"])
+    return paths

@@ -1,7 +1,9 @@
 """Loading any folder of MIDI files: good ones load, bad ones are reported, never raised."""
 
 import io
+import os
 import struct
+import threading
 
 import mido
 import pytest
@@ -187,8 +189,6 @@ def test_load_one_file_never_raises_even_with_warnings_as_errors(midi_folder):
 
 def _crash_on_corrupt(items):
     """A worker task that kills its process, as the out-of-memory killer would."""
-    import os
-
     if any("corrupt" in name for _, name in items):
         os._exit(1)
     return [folder.load_one_file(path, name) for path, name in items]
@@ -233,3 +233,34 @@ def test_missing_folder_or_a_file_raises_read_error_naming_it(tmp_path):
 def test_raw_midi_helper_is_a_valid_header():
     # guards the fixtures above: 'MThd', length 6, format 0, one track, 480 ticks
     assert raw_midi(b"")[:14] == b"MThd" + struct.pack(">IHHH", 6, 0, 1, 480)
+
+
+def test_the_report_lists_what_was_passed_over_and_why(midi_folder):
+    (midi_folder / "tunes.abc").write_text("X:1\nK:D\nDFA|\n")
+    (midi_folder / "sub" / "chorale.xml").write_text("<score-partwise/>")
+    (midi_folder / "album.mid").mkdir()
+    notes.save_midi(band(), midi_folder / "album.mid" / "inside.mid")
+    os.mkfifo(midi_folder / "pipe.mid")
+    (midi_folder / "loop.mid").symlink_to(midi_folder / "loop.mid")
+    result = []
+    loader = threading.Thread(target=lambda: result.append(
+        folder.load_folder(midi_folder, workers=1, progress=False)), daemon=True)
+    loader.start()
+    loader.join(timeout=60)
+    assert not loader.is_alive(), "load_folder blocked (on the named pipe?)"
+    pieces, report = result[0]
+    reasons = dict(zip(report["file"], report["reason"]))
+    passed = {name: reason for name, reason in reasons.items() if reason.startswith("passed over: ")}
+    assert set(passed) == {"tunes.abc", "sub/chorale.xml", "album.mid", "pipe.mid", "loop.mid"}
+    assert "an ABC file" in passed["tunes.abc"] and "helpers.notes.load" in passed["tunes.abc"]
+    assert "a MusicXML file" in passed["sub/chorale.xml"]
+    assert "a folder named like a MIDI file" in passed["album.mid"]
+    assert "named pipe" in passed["pipe.mid"] and "loop of symbolic links" in passed["loop.mid"]
+    assert report.set_index("file").loc["tunes.abc", "size"] == len("X:1\nK:D\nDFA|\n")
+    assert "album.mid/inside.mid" in {seq.filename for seq in pieces}  # searched inside all the same
+    assert set(reasons) - set(passed) == set(BAD)  # the failed MIDI files are still there
+    assert folder.load_summary(pieces, report) == \
+        "loaded 6 of 12 files; 6 skipped; 5 passed over (see the report)"
+    files, passed_over = folder.scan_folder(midi_folder, recursive=False)
+    assert "album.mid" in {row["file"] for row in passed_over}
+    assert all("/" not in row["file"] for row in passed_over)
