@@ -5,7 +5,8 @@ One module per topic, in the order the lessons meet them:
 * ``helpers.notes``      - the one representation (NoteSequence); MIDI/ABC/MusicXML in, MIDI out (lesson 0);
   ``helpers.midi_file`` reads MIDI bytes and explains what is wrong with a damaged file
 * ``helpers.music``      - pitch names, beats and seconds, tempo maps, transpose, quantize (lesson 1)
-* ``helpers.pianoroll``  - piano-roll plots, ``ax=None`` in, ``(fig, ax)`` out
+* ``helpers.pianoroll``  - piano-roll plots with bar and beat lines, ``ax=None`` in, ``(fig, ax)`` out
+  (``helpers.meter`` says where bars and beats fall; ``helpers.pianoroll_draw`` draws)
 * ``helpers.playback``   - an audio player in the notebook that is never silent; ``play_all`` to compare pieces
   (``helpers.audio_backends`` and ``helpers.synth`` make the sound, ``helpers.filenames`` names the downloads)
 * ``helpers.corpus``     - the folk tunes and chorales, built from the installed music21 package (lesson 2)

@@ -97,8 +97,10 @@ class TempoMap:
 
     def __init__(self, seq):
         """Read the tempo changes of ``seq`` (a NoteSequence)."""
-        changes = sorted((t.time, t.qpm) for t in seq.tempos
-                         if t.qpm > 0 and math.isfinite(t.qpm) and t.time >= 0)
+        # in time order; of two tempos at the same time the later one in the file counts
+        changes = sorted(((t.time, t.qpm) for t in seq.tempos
+                          if t.qpm > 0 and math.isfinite(t.qpm) and t.time >= 0),
+                         key=lambda change: change[0])
         if not changes or changes[0][0] > 0:
             changes.insert(0, (0.0, DEFAULT_QPM))
         self.times = np.array([time for time, _ in changes], dtype=float)

@@ -8,6 +8,9 @@ bar at its pitch, from its start to its end. Here
 * drums are black crosses at their key numbers (a drum has no pitch, only a
   key that chooses the sound), so they never look like melody notes;
 * time is in seconds or in beats (quarter notes), following the tempo map;
+* bar lines, and lighter beat lines, come from the piece's time signatures
+  (:mod:`helpers.meter`, the bars of the positions tokens), so a pickup and
+  the meter show; ``grid=False`` leaves them out;
 * a vertical line can mark a moment ("prompt ends here") and shaded spans can
   highlight regions (the model's continuation, a repeated phrase).
 
@@ -16,32 +19,38 @@ takes ``ax=None`` and returns ``(fig, ax)``: give it an axes to draw into a
 figure you made, or let it make one. Nothing here calls ``plt.show()``; the
 notebook shows the figure.
 
+Figures fit a notebook: 9.4 inches wide, at most 960 pixels at matplotlib's
+100 dpi with the margins the notebook adds, so JupyterLab shows them at full
+size and their text (9 points at least) stays readable.
+:func:`plot_pianorolls` stacks up to three pieces on one time axis (four or
+more go in two columns). Every note is drawn at least one pixel wide, so a
+dense piece of several minutes does not lose its short notes.
+
 Used by notebooks/easy/00_getting_started.ipynb (first look at a piece),
 notebooks/easy/01_midi_and_notes.ipynb (notes, velocity, beats versus seconds)
 and the later lessons that compare samples and continuations of a prompt
 (:func:`plot_pianorolls`).
 
-Each instrument is drawn as one matplotlib collection, not one shape per note,
-so a ten-minute orchestral MIDI file (tens of thousands of notes) still plots
-in about a second.
+How the notes and lines are drawn (one matplotlib collection per instrument,
+so tens of thousands of notes plot in a couple of seconds) is in
+:mod:`helpers.pianoroll_draw`.
 """
 
 import math
 
 import numpy as np
 
-from helpers.music import TempoMap, pitch_name
+from helpers.music import pitch_name
 from helpers.notes import is_sequence
+from helpers.pianoroll_draw import draw_grid, draw_notes, in_unit, note_handles
 
 TIME_UNITS = ("seconds", "beats")
-
-# matplotlib's "tab10" colours without its grey, which is kept for drums.
-TRACK_COLOURS = [
-    "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
-    "#8c564b", "#e377c2", "#bcbd22", "#17becf",
-]
-DRUM_COLOUR = "black"
-BAR_HEIGHT = 0.8  # in semitones: a small gap between neighbouring pitches
+FIGURE_WIDTH = 9.4  # inches: at most 960 pixels at 100 dpi with the 0.1-inch margins of a notebook
+ROW_HEIGHT = 2.4  # inches per row of plots in plot_pianorolls
+LEGEND_FONT_SIZE = 9  # points: the smallest text in these figures
+MARKER = {"color": "crimson", "linestyle": "--", "linewidth": 1.5}
+SHADE = {"color": "gold", "alpha": 0.25}
+MARKER_LABEL = "prompt ends here"  # the marker's default name in the legend
 
 
 # --- checking arguments -------------------------------------------------------
@@ -96,138 +105,18 @@ def _shade_spans(shade):
     return spans
 
 
-def _check_pitch_range(pitch_range):
-    if pitch_range is None:
+def _check_range(value, name, low_name, high_name):
+    """``None``, or a ``(low, high)`` pair of numbers, low <= high: ``pitch_range``, ``time_range``."""
+    if value is None:
         return None
-    if not isinstance(pitch_range, (tuple, list)) or len(pitch_range) != 2:
-        raise ValueError(f"pitch_range must be a (lowest, highest) pair, got {pitch_range!r}")
-    low, high = pitch_range
-    _check_number(low, "pitch_range lowest")
-    _check_number(high, "pitch_range highest")
+    if not isinstance(value, (tuple, list)) or len(value) != 2:
+        raise ValueError(f"{name} must be a ({low_name}, {high_name}) pair, got {value!r}")
+    low, high = value
+    _check_number(low, f"{name} {low_name}")
+    _check_number(high, f"{name} {high_name}")
     if high < low:
-        raise ValueError(f"pitch_range {pitch_range!r}: highest is below lowest")
+        raise ValueError(f"{name} {value!r}: {high_name} is below {low_name}")
     return low, high
-
-
-# --- seconds to beats ----------------------------------------------------------
-
-def _in_unit(seq, seconds, time_unit):
-    """Times in seconds, converted to quarter notes (following the tempo map) for ``"beats"``."""
-    if time_unit == "beats":
-        return np.asarray(TempoMap(seq).beats(seconds), dtype=float)
-    return np.asarray(seconds, dtype=float)
-
-
-# --- names and colours -----------------------------------------------------------
-
-def _program_name(program):
-    """General MIDI name of a program number: 0 -> "Acoustic Grand Piano"."""
-    try:
-        import pretty_midi
-        return pretty_midi.program_to_instrument_name(int(program))
-    except (ImportError, ValueError):
-        return "program"
-
-
-def _track_labels(keys):
-    """Legend names for (instrument, program) pairs.
-
-    "Violin (program 40)"; when two voices share a program, each is prefixed
-    with its instrument number: "voice 2: Acoustic Grand Piano (program 0)".
-    """
-    programs = [program for _, program in keys]
-    labels = {}
-    for instrument, program in keys:
-        label = f"{_program_name(program)} (program {program})"
-        if programs.count(program) > 1:
-            label = f"voice {instrument}: {label}"
-        labels[(instrument, program)] = label
-    return labels
-
-
-def _velocity_colours(base, velocities):
-    """One RGBA colour per note: ``base`` with opacity 0.25 (silent) .. 1.0 (velocity 127)."""
-    from matplotlib.colors import to_rgba
-
-    colours = np.tile(to_rgba(base), (len(velocities), 1))
-    colours[:, 3] = 0.25 + 0.75 * np.clip(np.asarray(velocities, dtype=float), 0, 127) / 127
-    return colours
-
-
-# --- drawing -------------------------------------------------------------------------
-
-def _note_arrays(notes):
-    """Pitches, starts, ends (seconds) and velocities of ``notes`` as numpy arrays."""
-    pitches = np.array([n.pitch for n in notes], dtype=float)
-    starts = np.array([n.start_time for n in notes], dtype=float)
-    ends = np.array([n.end_time for n in notes], dtype=float)
-    velocities = np.array([n.velocity for n in notes], dtype=float)
-    return pitches, starts, ends, velocities
-
-
-def _draw_track(ax, seq, notes, colour, time_unit):
-    """All notes of one instrument as a single PolyCollection of rectangles."""
-    from matplotlib.collections import PolyCollection
-
-    pitches, starts, ends, velocities = _note_arrays(notes)
-    x0, x1 = _in_unit(seq, starts, time_unit), _in_unit(seq, ends, time_unit)
-    y0, y1 = pitches - BAR_HEIGHT / 2, pitches + BAR_HEIGHT / 2
-    # Each rectangle is four corners (x, y): shape (notes, 4, 2).
-    corners = np.stack([
-        np.column_stack([x0, y0]), np.column_stack([x1, y0]),
-        np.column_stack([x1, y1]), np.column_stack([x0, y1]),
-    ], axis=1)
-    bars = PolyCollection(corners, facecolors=_velocity_colours(colour, velocities),
-                          edgecolors="none", linewidths=0)
-    ax.add_collection(bars)
-
-
-def _draw_drums(ax, seq, notes, time_unit):
-    """Drum hits as black crosses at their start and key number (one collection)."""
-    pitches, starts, _, velocities = _note_arrays(notes)
-    ax.scatter(_in_unit(seq, starts, time_unit), pitches, marker="x", s=18,
-               linewidths=1.0, c=_velocity_colours(DRUM_COLOUR, velocities), zorder=3)
-
-
-def _draw_notes(ax, seq, time_unit):
-    """Draw every note; return legend handles, one per instrument (drums last)."""
-    from matplotlib.lines import Line2D
-    from matplotlib.patches import Patch
-
-    tracks, drums = {}, []
-    for note in seq.notes:
-        if note.is_drum:
-            drums.append(note)
-        else:
-            tracks.setdefault((note.instrument, note.program), []).append(note)
-    keys = sorted(tracks)
-    labels = _track_labels(keys)
-    handles = []
-    for index, key in enumerate(keys):
-        colour = TRACK_COLOURS[index % len(TRACK_COLOURS)]
-        _draw_track(ax, seq, tracks[key], colour, time_unit)
-        handles.append(Patch(facecolor=colour, label=labels[key]))
-    if drums:
-        _draw_drums(ax, seq, drums, time_unit)
-        handles.append(Line2D([], [], color=DRUM_COLOUR, marker="x", linestyle="none",
-                              label="drums"))
-    return handles
-
-
-def _draw_marker_and_shade(ax, marker, marker_label, spans, shade_label):
-    """The vertical marker line and shaded spans; return their legend handles."""
-    handles = []
-    for index, (start, end) in enumerate(spans):
-        label = shade_label if index == 0 else None
-        patch = ax.axvspan(start, end, color="gold", alpha=0.25, zorder=0, label=label)
-        if label:
-            handles.append(patch)
-    if marker is not None:
-        line = ax.axvline(marker, color="crimson", linestyle="--", linewidth=1.5,
-                          zorder=4, label=marker_label)
-        if marker_label:
-            handles.append(line)
-    return handles
 
 
 # --- axes ---------------------------------------------------------------------------------
@@ -253,28 +142,38 @@ def _set_pitch_axis(ax, seq, pitch_range):
     ax.set_axisbelow(True)
 
 
-def _set_time_axis(ax, seq, time_unit, marker, spans):
-    """X limits from 0 to the end of the piece (or of the marker or shading)."""
+def _time_span(seq, time_unit, marker, spans):
+    """``(left, right)``: from 0 to the end of the piece, or of the marker or shading."""
     last_end = max([seq.total_time] + [n.end_time for n in seq.notes])
-    ends = [float(_in_unit(seq, last_end, time_unit))]
+    ends = [float(in_unit(seq, last_end, time_unit))]
     ends += [marker] if marker is not None else []
     ends += [end for _, end in spans]
     starts = [0.0] + [start for start, _ in spans] + ([marker] if marker is not None else [])
     left, right = min(starts), max(ends)
-    if right <= left:
-        right = left + 1.0
-    ax.set_xlim(left, right)
-    ax.set_xlabel(f"time ({time_unit})")
+    return (left, right) if right > left else (left, left + 1.0)
+
+
+def _legend_handles(seq, marker, marker_label, spans, shade_label):
+    """Legend entries: the instruments (drums last), the shading, the marker."""
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    handles = note_handles(seq)
+    if spans and shade_label:
+        handles.append(Patch(label=shade_label, **SHADE))
+    if marker is not None and marker_label:
+        handles.append(Line2D([], [], label=marker_label, **MARKER))
+    return handles
 
 
 def _draw_legend(ax, handles, below=False):
     """The legend outside the plot, so it never hides notes: to the right, or below."""
     if below:
         ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.18),
-                  ncols=2, fontsize="x-small")
+                  ncols=2, fontsize=LEGEND_FONT_SIZE)
     else:
         ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0),
-                  fontsize="small", borderaxespad=0)
+                  fontsize=LEGEND_FONT_SIZE, borderaxespad=0)
 
 
 def _title(title, empty):
@@ -284,7 +183,7 @@ def _title(title, empty):
     return f"{title} {note}" if title else note
 
 
-def _figure_and_axes(ax, figsize=(10, 4)):
+def _figure_and_axes(ax, figsize=(FIGURE_WIDTH, 3.6)):
     """The given axes and its figure, or a new figure with one axes."""
     import matplotlib.pyplot as plt
 
@@ -296,11 +195,13 @@ def _figure_and_axes(ax, figsize=(10, 4)):
     return ax.figure, ax
 
 
-# --- the public functions -------------------------------------------------------------
+# --- one piece -------------------------------------------------------------------------
 
-def plot_pianoroll(seq, ax=None, *, time_unit="seconds", marker=None,
-                   marker_label="prompt ends here", shade=None, shade_label=None,
-                   title=None, legend=True, pitch_range=None):
+def plot_pianoroll(seq, ax=None, *, time_unit: str = "seconds", marker: float | None = None,
+                   marker_label: str = MARKER_LABEL, shade=None,
+                   shade_label: str | None = None, title: str | None = None,
+                   legend: bool | str = True, pitch_range: tuple | None = None,
+                   time_range: tuple | None = None, grid: bool = True) -> tuple:
     """Draw one piece as a piano roll and return ``(fig, ax)``.
 
     Args:
@@ -318,34 +219,46 @@ def plot_pianoroll(seq, ax=None, *, time_unit="seconds", marker=None,
             right of the plot (``True``), ``"below"`` it, or not (``False``).
         pitch_range: ``(lowest, highest)`` MIDI pitches to show; default: the
             notes' range with a little room above and below.
+        time_range: ``(start, end)`` in ``time_unit`` to show, e.g. ``(0, 16)``
+            for the first 16 beats; default: from 0 to the end of the piece.
+        grid: draw bar lines, and lighter beat lines, from the time signatures
+            (where bars are only a few pixels apart, every 2nd, 4th, ... bar).
 
-    A piece with no notes gives an empty plot whose title says so.
+    A piece with no notes gives an empty plot (no bar lines) whose title says so.
+    Example: ``fig, ax = plot_pianoroll(tune, time_unit="beats", title="my tune")``
     """
     _check_sequence(seq, "plot_pianoroll")
     _check_time_unit(time_unit)
     if marker is not None:
         _check_number(marker, "marker")
     spans = _shade_spans(shade)
-    pitch_range = _check_pitch_range(pitch_range)
+    pitch_range = _check_range(pitch_range, "pitch_range", "lowest", "highest")
+    time_range = _check_range(time_range, "time_range", "start", "end")
+    if time_range and time_range[0] == time_range[1]:
+        raise ValueError(f"time_range {time_range!r} is empty: its end must come after its start")
     if legend not in (True, False, None, "right", "below"):
         raise ValueError(f"legend must be True, False or 'below', not {legend!r}")
     fig, ax = _figure_and_axes(ax)
 
-    handles = _draw_notes(ax, seq, time_unit) if len(seq.notes) else []
-    handles += _draw_marker_and_shade(ax, marker, marker_label, spans, shade_label)
+    if len(seq.notes):
+        draw_notes(ax, seq, time_unit)
+    for start, end in spans:
+        ax.axvspan(start, end, zorder=0, **SHADE)
+    if marker is not None:
+        ax.axvline(marker, zorder=4, label=marker_label, **MARKER)
     _set_pitch_axis(ax, seq, pitch_range)
-    _set_time_axis(ax, seq, time_unit, marker, spans)
+    ax.set_xlim(time_range or _time_span(seq, time_unit, marker, spans))
+    ax.set_xlabel(f"time ({time_unit})")
+    if grid and len(seq.notes):  # an empty piece stays empty
+        draw_grid(ax, seq, time_unit)
     ax.set_title(_title(title, empty=not len(seq.notes)))
+    handles = _legend_handles(seq, marker, marker_label, spans, shade_label)
     if legend and handles:
         _draw_legend(ax, handles, below=(legend == "below"))
     return fig, ax
 
 
-def _common_pitch_range(seqs):
-    """(lowest, highest) pitch over several pieces with some room, or None if all are empty."""
-    pitches = [n.pitch for seq in seqs for n in seq.notes]
-    return (min(pitches) - 2, max(pitches) + 2) if pitches else None
-
+# --- several pieces ----------------------------------------------------------------------
 
 def _per_piece(values, count, name):
     """``values`` as a list with one entry per piece (``None`` -> all None)."""
@@ -359,28 +272,8 @@ def _per_piece(values, count, name):
     return list(values)
 
 
-def plot_pianorolls(seqs, titles=None, *, ncols=None, time_unit="seconds", markers=None,
-                    sharey=True, figsize=None, **kwargs):
-    """Draw several pieces side by side and return ``(fig, axes)``.
-
-    For comparing pieces: samples from a model, or continuations of one prompt
-    at different temperatures (``markers`` shows where each prompt ends).
-
-    Args:
-        seqs: a list of NoteSequences.
-        titles: one title per piece, or ``None``.
-        ncols: plots per row (default: up to 3).
-        time_unit: ``"seconds"`` or ``"beats"``, for every plot.
-        markers: one marker time (or ``None``) per piece, or ``None``.
-        sharey: one pitch axis for all plots, spanning every piece's notes.
-        figsize: the figure size in inches; default grows with the grid.
-        **kwargs: passed to :func:`plot_pianoroll` (``shade``, ``legend``,
-            ``pitch_range``, ``marker_label``, ...).
-
-    ``axes`` is a flat list, one Axes per piece, in the order of ``seqs``.
-    """
-    import matplotlib.pyplot as plt
-
+def _check_pieces(seqs, kwargs):
+    """Refuse what plot_pianorolls cannot draw, with what to do instead."""
     if is_sequence(seqs):
         raise TypeError("plot_pianorolls expects a list of NoteSequences, got one "
                         "NoteSequence; for one piece use plot_pianoroll")
@@ -395,26 +288,111 @@ def plot_pianorolls(seqs, titles=None, *, ncols=None, time_unit="seconds", marke
                       ("title", "use titles=[...]")):
         if name in kwargs:
             raise TypeError(f"plot_pianorolls does not take {name}=; {use}")
+
+
+def _common_pitch_range(seqs):
+    """(lowest, highest) pitch over several pieces with some room, or None if all are empty."""
+    pitches = [n.pitch for seq in seqs for n in seq.notes]
+    return (min(pitches) - 2, max(pitches) + 2) if pitches else None
+
+
+def _common_time_range(seqs, time_unit, markers, spans):
+    """One ``(start, end)`` for every plot: from 0 to the end of the longest piece (or marker)."""
+    ranges = [_time_span(seq, time_unit, marker, spans) for seq, marker in zip(seqs, markers)]
+    return min(left for left, _ in ranges), max(right for _, right in ranges)
+
+
+def _axes_grid(count, ncols, figsize, sharey, legend_above):
+    """``(fig, axes, ncols)``: ``count`` plots on one time axis, ``ncols`` a row.
+
+    By default one a row up to 3 plots (stacked, their times aligned), else 2.
+    """
+    import matplotlib.pyplot as plt
+
+    if ncols is None:
+        ncols = 1 if count <= 3 else 2
+    if isinstance(ncols, bool) or not isinstance(ncols, int) or ncols < 1:
+        raise ValueError(f"ncols must be a whole number of at least 1, not {ncols!r}")
+    nrows = math.ceil(count / ncols)
+    figsize = figsize or (FIGURE_WIDTH, ROW_HEIGHT * nrows + (0.3 if legend_above else 0))
+    fig, grid = plt.subplots(nrows, ncols, figsize=figsize, sharex=True, sharey=sharey,
+                             squeeze=False, layout="constrained")
+    axes = list(grid.flat)
+    for unused in axes[count:]:
+        fig.delaxes(unused)
+    return fig, axes[:count], ncols
+
+
+def _figure_legend(fig, entries):
+    """One legend above all the plots, each (label, colour) once, in as many columns as fit."""
+    from matplotlib.colors import to_hex
+
+    handles, seen = [], set()
+    for handle in entries:
+        colour = handle.get_facecolor() if hasattr(handle, "get_facecolor") else handle.get_color()
+        key = (handle.get_label(), to_hex(colour))
+        if key not in seen:
+            seen.add(key)
+            handles.append(handle)
+    if not handles:
+        return
+    # about 5 points a character at 9 points, and 40 for the handle and the gap
+    column = max(len(handle.get_label()) for handle in handles) * 5 + 40
+    ncols = max(1, min(len(handles), int(fig.get_figwidth() * 72 // column)))
+    fig.legend(handles=handles, loc="outside upper center", ncols=ncols,
+               fontsize=LEGEND_FONT_SIZE, frameon=False)
+
+
+def plot_pianorolls(seqs: list, titles: list | None = None, *, ncols: int | None = None,
+                    time_unit: str = "seconds", markers: list | None = None,
+                    sharey: bool = True, legend: bool | str = True,
+                    figsize: tuple | None = None, **kwargs) -> tuple:
+    """Draw several pieces on one time axis, one above the other, and return ``(fig, axes)``.
+
+    For comparing pieces: samples from a model, or continuations of one prompt
+    at different temperatures (``markers`` shows where each prompt ends).
+    Every plot shows the same stretch of time, so lengths compare at a glance.
+
+    Args:
+        seqs: a list of NoteSequences.
+        titles: one title per piece, or ``None``.
+        ncols: plots per row (default: 1 for up to 3 pieces, else 2).
+        time_unit: ``"seconds"`` or ``"beats"``, for every plot.
+        markers: one marker time (or ``None``) per piece, or ``None``.
+        sharey: one pitch axis for all plots, spanning every piece's notes.
+        legend: one legend above the plots (``True``), one per plot
+            (``"below"`` or ``"right"``), or none (``False``).
+        figsize: the figure size in inches; default ``FIGURE_WIDTH`` (9.4)
+            wide, which a notebook shows unshrunk, and 2.4 inches per row.
+        **kwargs: passed to :func:`plot_pianoroll` (``shade``, ``time_range``,
+            ``pitch_range``, ``grid``, ``marker_label``, ...).
+
+    ``axes`` is a flat list, one Axes per piece, in the order of ``seqs``.
+    Example: ``fig, axes = plot_pianorolls([tune, back], ["original", "decoded"], time_unit="beats")``
+    """
+    _check_pieces(seqs, kwargs)
     _check_time_unit(time_unit)
     titles = _per_piece(titles, len(seqs), "titles")
     markers = _per_piece(markers, len(seqs), "markers")
-    if ncols is None:
-        ncols = min(len(seqs), 3)
-    kwargs.setdefault("legend", "below")  # legends to the right would squeeze the plots
-    if isinstance(ncols, bool) or not isinstance(ncols, int) or ncols < 1:
-        raise ValueError(f"ncols must be a whole number of at least 1, not {ncols!r}")
-    nrows = math.ceil(len(seqs) / ncols)
-    if figsize is None:
-        figsize = (5.0 * ncols, 4.0 * nrows)
-
-    fig, grid = plt.subplots(nrows, ncols, figsize=figsize, sharey=sharey,
-                             squeeze=False, layout="constrained")
-    axes = list(grid.flat)
-    for unused in axes[len(seqs):]:
-        fig.delaxes(unused)
-    axes = axes[:len(seqs)]
+    for marker in markers:
+        if marker is not None:
+            _check_number(marker, "each marker")
+    if legend not in (True, False, None, "right", "below"):
+        raise ValueError(f"legend must be True, False, 'below' or 'right', not {legend!r}")
+    fig, axes, ncols = _axes_grid(len(seqs), ncols, figsize, sharey, legend_above=legend is True)
+    spans = _shade_spans(kwargs.get("shade"))
+    if kwargs.get("time_range") is None:
+        kwargs["time_range"] = _common_time_range(seqs, time_unit, markers, spans)
     if sharey and kwargs.get("pitch_range") is None:
         kwargs["pitch_range"] = _common_pitch_range(seqs)
-    for seq, ax, title, marker in zip(seqs, axes, titles, markers):
-        plot_pianoroll(seq, ax, time_unit=time_unit, marker=marker, title=title, **kwargs)
+    for index, (seq, ax, title, marker) in enumerate(zip(seqs, axes, titles, markers)):
+        plot_pianoroll(seq, ax, time_unit=time_unit, marker=marker, title=title,
+                       legend=legend if legend in ("below", "right") else False, **kwargs)
+        lowest = index + ncols >= len(seqs)  # no plot below it: it shows the time axis
+        ax.tick_params(axis="x", labelbottom=lowest)
+        ax.xaxis.label.set_visible(lowest)
+    if legend is True:
+        labels = kwargs.get("marker_label", MARKER_LABEL), kwargs.get("shade_label")
+        _figure_legend(fig, [handle for seq, marker in zip(seqs, markers)
+                             for handle in _legend_handles(seq, marker, labels[0], spans, labels[1])])
     return fig, axes

@@ -1,5 +1,7 @@
 """Tests for helpers.pianoroll: piano-roll plots of NoteSequences."""
 
+import io
+import math
 import random
 
 import matplotlib
@@ -9,10 +11,14 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
-from matplotlib.collections import PathCollection, PolyCollection  # noqa: E402
+from matplotlib.collections import LineCollection, PathCollection, PolyCollection  # noqa: E402
+from matplotlib.text import Text  # noqa: E402
 
+from helpers import meter as meter_module  # noqa: E402
+from helpers import music  # noqa: E402
 from helpers.notes import add_note, new_sequence  # noqa: E402
 from helpers.pianoroll import plot_pianoroll, plot_pianorolls  # noqa: E402
+from helpers.tokenizers import PositionTokenizer  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -291,3 +297,255 @@ def test_import_helpers_does_not_load_matplotlib():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)
     assert out.stdout.strip() == "False"
+
+
+# --- bar and beat lines -------------------------------------------------------------------
+
+def drawn_lines(ax, gid):
+    """The x positions of the bar lines (``gid="bar lines"``) or beat lines drawn on ``ax``."""
+    found = [c for c in ax.collections if isinstance(c, LineCollection) and c.get_gid() == gid]
+    assert len(found) <= 1
+    return [float(segment[0][0]) for segment in found[0].get_segments()] if found else []
+
+
+def jig_with_pickup():
+    """A 6/8 tune with an eighth-note pickup at the end of bar 0 (as the corpus stores one).
+
+    Bar 0 is 3 quarter notes long; the pickup fills its last eighth (2.5 to 3
+    quarters), so the first full bar starts at 3. 120 qpm until the third bar
+    line (6 quarters, 3 s), then 60 qpm: bars last 1.5 s, then 3 s.
+    """
+    seq = new_sequence(qpm=120, numerator=6, denominator=8)
+    seq.tempos.add(time=3.0, qpm=60)
+    tempo_map = music.TempoMap(seq)
+    # (pitch, start, end) in quarter notes: the pickup, then two bars of D - F# - A
+    for pitch, start, end in [(57, 2.5, 3.0), (62, 3.0, 4.0), (66, 4.0, 4.5), (69, 4.5, 6.0),
+                              (74, 6.0, 7.5), (69, 7.5, 9.0)]:
+        add_note(seq, pitch, tempo_map.seconds(start), tempo_map.seconds(end))
+    return seq
+
+
+def token_bar_starts(seq, end_quarters):
+    """Where PositionTokenizer puts its bars (in quarter notes), up to ``end_quarters``."""
+    from helpers.tokenizers.grid import Report
+
+    tok = PositionTokenizer()
+    changes = tok.meter_changes(seq, Report())
+    return [step / tok.steps_per_quarter
+            for step, _ in tok.bar_lines(changes, round(end_quarters * tok.steps_per_quarter))]
+
+
+def test_bars_of_a_jig_with_a_pickup_in_beats():
+    seq = jig_with_pickup()
+    _, ax = plot_pianoroll(seq, time_unit="beats")
+    assert ax.get_xlim() == (0.0, 9.0)
+    assert drawn_lines(ax, "bar lines") == [0.0, 3.0, 6.0, 9.0]
+    assert drawn_lines(ax, "beat lines") == [1.5, 4.5, 7.5]  # dotted quarters: two beats a bar
+    pickup = bars(ax)[0].get_paths()[0].vertices[:, 0]
+    assert pickup.min() == 2.5 and pickup.max() == 3.0  # the last eighth of bar 0
+    # the tokens have their BARs where the piano roll has its bar lines
+    assert token_bar_starts(seq, 9.0) == [0.0, 3.0, 6.0]
+    tok = PositionTokenizer()
+    assert tok.tokens(seq)[:5] == ["BOS", "BAR", "TIMESIG_6/8", "POSITION_10", "NOTE_ON_57"]
+
+
+def test_bars_of_a_jig_with_a_pickup_in_seconds_follow_the_tempo():
+    _, ax = plot_pianoroll(jig_with_pickup(), time_unit="seconds")
+    assert ax.get_xlim() == (0.0, 6.0)  # 3 s at 120 qpm, then 3 quarters at 60 qpm
+    assert drawn_lines(ax, "bar lines") == [0.0, 1.5, 3.0, 6.0]
+    assert drawn_lines(ax, "beat lines") == [0.75, 2.25, 4.5]
+
+
+def meter_change(at_quarters):
+    """3/4, then 2/4 from ``at_quarters``; a note in every quarter for 14 quarters, at 90 qpm."""
+    seq = new_sequence(qpm=90, numerator=3, denominator=4)
+    seq.tempos.add(time=4.0, qpm=180)  # from quarter 6 on, twice as fast
+    tempo_map = music.TempoMap(seq)
+    seq.time_signatures.add(time=tempo_map.seconds(at_quarters), numerator=2, denominator=4)
+    for quarter in range(14):
+        add_note(seq, 60 + quarter % 5, tempo_map.seconds(quarter), tempo_map.seconds(quarter + 1))
+    return seq
+
+
+@pytest.mark.parametrize("at,expected", [
+    (6.0, [0.0, 3.0, 6.0, 8.0, 10.0, 12.0, 14.0]),  # on a bar line: from that bar on
+    (7.0, [0.0, 3.0, 6.0, 9.0, 11.0, 13.0]),        # inside bar 2: from the next bar line
+])
+def test_time_signature_change_takes_effect_at_the_next_bar_line(at, expected):
+    seq = meter_change(at)
+    _, ax = plot_pianoroll(seq, time_unit="beats")
+    assert drawn_lines(ax, "bar lines") == expected
+    beats = drawn_lines(ax, "beat lines")
+    assert beats == [q for q in range(1, 14) if q not in expected]  # a quarter each, in 3/4 and 2/4
+    assert token_bar_starts(seq, 14.0) == [x for x in expected if x < 14]  # bars before the end
+    tempo_map = music.TempoMap(seq)
+    _, ax = plot_pianoroll(seq, time_unit="seconds")
+    assert drawn_lines(ax, "bar lines") == pytest.approx(list(tempo_map.seconds(expected)))
+    assert drawn_lines(ax, "beat lines") == pytest.approx(list(tempo_map.seconds(beats)))
+
+
+@pytest.mark.parametrize("meter,bar,beats", [((4, 4), 4, [1, 2, 3]), ((3, 4), 3, [1, 2]),
+                                             ((2, 2), 4, [2]), ((5, 8), 2.5, [0.5, 1, 1.5, 2]),
+                                             ((9, 8), 4.5, [1.5, 3]), ((12, 8), 6, [1.5, 3, 4.5]),
+                                             ((6, 4), 6, [3]), ((3, 8), 1.5, [0.5, 1])])
+def test_beats_simple_and_compound(meter, bar, beats):
+    assert meter_module.bar_length(*meter) == bar
+    one_bar = meter_module.beat_lines(meter_module.bar_lines(new_sequence(
+        numerator=meter[0], denominator=meter[1]), bar))
+    assert one_bar.tolist() == beats
+
+
+def test_meter_rules():
+    seq = new_sequence()
+    del seq.time_signatures[:]
+    assert meter_module.meter_changes(seq) == [(0.0, 4, 4)]  # none: MIDI's 4/4
+    seq.time_signatures.add(time=1.0, numerator=3, denominator=4)  # first at quarter 2: from 0
+    seq.time_signatures.add(time=2.0, numerator=0, denominator=4)  # no meter: ignored
+    seq.time_signatures.add(time=2.5, numerator=1, denominator=128)  # a bar of a 128th: ignored
+    assert meter_module.meter_changes(seq) == [(2.0, 3, 4)]
+    assert meter_module.bar_lines(seq, 7.0) == [(0.0, 3, 4), (3.0, 3, 4), (6.0, 3, 4)]
+    assert meter_module.bar_lines(seq, 0.0) == []
+
+
+def test_bar_lines_agree_with_the_tokens_on_random_meters():
+    rng = random.Random(1)
+    meters = [(4, 4), (3, 4), (2, 4), (6, 8), (5, 8), (7, 8), (2, 2), (12, 8)]
+    for _ in range(100):
+        seq = new_sequence(qpm=rng.choice([60, 90, 120, 150]))
+        seq.tempos.add(time=rng.uniform(0, 10), qpm=rng.choice([50, 100, 200]))
+        tempo_map = music.TempoMap(seq)
+        del seq.time_signatures[:]
+        for _ in range(rng.randint(1, 4)):  # on the 16th grid, on or off the bar lines
+            numerator, denominator = rng.choice(meters)
+            seq.time_signatures.add(time=tempo_map.seconds(rng.randrange(0, 160) / 4),
+                                    numerator=numerator, denominator=denominator)
+        end = rng.randrange(4, 200) / 4
+        starts = [start for start, _, _ in meter_module.bar_lines(seq, end)]
+        assert starts == token_bar_starts(seq, end)
+
+
+def test_grid_can_be_turned_off():
+    _, ax = plot_pianoroll(jig_with_pickup(), grid=False)
+    assert not [c for c in ax.collections if isinstance(c, LineCollection)]
+    _, ax = plot_pianoroll(jig_with_pickup())
+    assert drawn_lines(ax, "bar lines")
+
+
+def test_dense_bar_lines_are_thinned_to_every_few_bars():
+    seq = new_sequence(qpm=120)
+    add_note(seq, 60, 0.0, 600.0)  # ten minutes of 4/4: 300 bars, 1,200 beats
+    _, ax = plot_pianoroll(seq, time_unit="beats")
+    lines = drawn_lines(ax, "bar lines")
+    assert lines[:3] in ([0, 8, 16], [0, 16, 32], [0, 32, 64])  # every 2nd, 4th or 8th bar
+    assert 300 / 8 <= len(lines) <= 300 / 2 + 1
+    assert not drawn_lines(ax, "beat lines")
+
+
+def test_time_range_zooms_in():
+    _, ax = plot_pianoroll(jig_with_pickup(), time_unit="beats", time_range=(3, 6))
+    assert ax.get_xlim() == (3.0, 6.0)
+    with pytest.raises(ValueError, match="time_range"):
+        plot_pianoroll(jig_with_pickup(), time_range=(6, 3))
+    with pytest.raises(ValueError, match="time_range.*empty"):
+        plot_pianoroll(jig_with_pickup(), time_range=(3, 3))
+    with pytest.raises(TypeError, match="time_range start"):
+        plot_pianoroll(jig_with_pickup(), time_range=("start", 3))
+
+
+# --- readable figures ------------------------------------------------------------------------
+
+def png_size(fig):
+    """The PNG's (width, height) in pixels as JupyterLab's inline backend saves it."""
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", bbox_inches="tight")  # the inline backend's setting
+    buffer.seek(0)
+    return Image.open(buffer).size
+
+
+def smallest_text(fig):
+    return min(t.get_fontsize() for t in fig.findobj(Text) if t.get_visible() and t.get_text())
+
+
+def three_continuations():
+    """Lesson 5's case: one prompt, three continuations of different lengths."""
+    rng = random.Random(5)
+    pieces = []
+    for length in (300, 120, 60):
+        seq = new_sequence(qpm=120, numerator=6, denominator=8)
+        for i in range(length // 3):
+            add_note(seq, rng.randint(60, 84), i * 0.25, i * 0.25 + 0.25)
+        pieces.append(seq)
+    return pieces
+
+
+@pytest.mark.parametrize("count", [1, 2, 3, 4, 5])
+def test_comparison_figures_fit_the_notebook_and_share_time(count):
+    pieces = (three_continuations() * 2)[:count]
+    fig, axes = plot_pianorolls(pieces, [f"temperature {t}" for t in range(count)],
+                                markers=[3.0] * count)
+    width, height = png_size(fig)
+    assert width <= 960 and height >= 200 * math.ceil(count / (1 if count <= 3 else 2))
+    assert smallest_text(fig) >= 9
+    assert {ax.get_xlim() for ax in axes} == {(0.0, 25.0)}  # the longest piece: 100 quarters
+    columns = 1 if count <= 3 else 2
+    assert len({ax.get_position().x0 for ax in axes}) == columns
+    # the time axis is labelled under the lowest plot of each column only
+    labelled = [ax.xaxis.label.get_visible() for ax in axes]
+    assert labelled == [i + columns >= count for i in range(count)]
+    assert fig.legends and [t.get_text() for t in fig.legends[0].get_texts()] == [
+        "Acoustic Grand Piano (program 0)", "prompt ends here"]  # one legend, each entry once
+
+
+def test_one_piece_fits_the_notebook():
+    fig, _ = plot_pianoroll(two_instruments(), title="a title")
+    assert png_size(fig)[0] <= 960
+    assert smallest_text(fig) >= 9
+
+
+def dense_piece(minutes=5, qpm=120):
+    """Thousands of notes over minutes: 16th notes on top, a held chord every bar below."""
+    rng = random.Random(2)
+    seq = new_sequence(qpm=qpm)
+    sixteenth = 15 / qpm
+    for i in range(int(minutes * 60 / sixteenth)):
+        add_note(seq, rng.randint(72, 96), i * sixteenth, (i + 0.9) * sixteenth,
+                 velocity=rng.randint(30, 110))
+    for bar in range(int(minutes * qpm / 4)):
+        for pitch in (48, 52, 55):
+            add_note(seq, pitch, bar * 16 * sixteenth, (bar + 1) * 16 * sixteenth, instrument=1)
+    return seq
+
+
+def test_every_note_of_a_dense_piece_is_at_least_a_pixel_wide():
+    seq = dense_piece()
+    assert len(seq.notes) >= 2000 and seq.total_time >= 300
+    fig, ax = plot_pianoroll(seq)
+    fig.canvas.draw()
+    one_point = fig.dpi / 72  # pixels
+    widest, narrowest = 0.0, np.inf
+    for collection in bars(ax):
+        xs = np.array([ax.transData.transform(p.vertices)[:, 0] for p in collection.get_paths()])
+        widths = xs.max(axis=1) - xs.min(axis=1) + collection.get_linewidths()[0] * one_point
+        narrowest, widest = min(narrowest, widths.min()), max(widest, widths.max())
+    assert 1.0 <= narrowest < 2.0  # a 16th note is 0.25 px wide, drawn with a 1 px edge
+    assert widest > 3  # a held chord: a bar of 2 s
+
+
+def test_a_note_shorter_than_a_pixel_still_shows():
+    """Render the figure and measure each tiny note's ink: at least one pixel's worth."""
+    seq = new_sequence(qpm=120)
+    times = [20.0 + 29.0 * k for k in range(20)]
+    for k, start in enumerate(times):  # 10 ms notes in a 10-minute piece: 0.015 px wide
+        add_note(seq, 62 + k % 8, start, start + 0.01, velocity=127)
+    add_note(seq, 70, 599.0, 600.0, velocity=127)
+    fig, ax = plot_pianoroll(seq, legend=False, grid=False, pitch_range=(61, 71))
+    fig.canvas.draw()
+    image = np.asarray(fig.canvas.buffer_rgba())[:, :, 0].astype(float)  # red: the blue's contrast
+    red = 0x1F  # the first instrument's colour, #1f77b4, fully opaque
+    for k, start in enumerate(times):
+        x, y = ax.transData.transform((start + 0.005, 62 + k % 8))
+        row = image[int(image.shape[0] - y), int(x) - 4:int(x) + 5]
+        ink = ((255 - row) / (255 - red)).clip(0, 1).sum()  # pixels' worth of the note's colour
+        assert ink >= 0.9, (start, ink)

@@ -4,15 +4,18 @@ import json
 import os
 import random
 import re
+import time
+import tracemalloc
 from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import THIRTEEN_HOURS, delta, midi_file, thirteen_hour_midi
 
 from helpers import music
 from helpers.errors import ReadError
-from helpers.notes import add_note, from_abc, from_musicxml, new_sequence
-from helpers.tokenizers import (BOS_ID, EOS_ID, PAD_ID, EventTokenizer, MelodyTokenizer,
+from helpers.notes import add_note, from_abc, from_musicxml, load_midi, new_sequence
+from helpers.tokenizers import (BOS_ID, EOS_ID, PAD_ID, EventTokenizer, MelodyTokenizer, Report,
                                 PositionTokenizer, Tokenizer, grid_notes, load_tokenizer,
                                 quantize_for)
 
@@ -359,6 +362,163 @@ def test_decode_survives_random_ids(cls):
         # what decode writes, the tokenizer can represent again
         assert round_trip(tok, decoded) == grid_notes(tok.prepare(decoded))
     assert total_notes > 500  # the random sequences did make notes
+
+
+# --- tempo changes, absurd tempos and the size limit (issue 8) -------------------------------
+
+def tempo_change_piece():
+    """120 qpm, then 60 qpm from 2 s (quarter 4): a note before, at and after the change.
+
+    A 16th lasts 0.125 s before the change and 0.25 s after it.
+    """
+    seq = new_sequence(qpm=120)
+    seq.tempos.add(time=2.0, qpm=60)
+    add_note(seq, 60, 0.0, 0.5)   # 16ths 0 .. 4
+    add_note(seq, 64, 2.0, 3.0)   # quarters 4 .. 5: 16ths 16 .. 20
+    add_note(seq, 67, 4.25, 5.0)  # quarters 6.25 .. 7: 16ths 25 .. 28
+    add_note(seq, 72, 8.0, 9.0)   # quarters 10 .. 11: 16ths 40 .. 44, in bar 2
+    return seq
+
+
+TEMPO_CHANGE_GRID = [(60, 0, 4), (64, 16, 20), (67, 25, 28), (72, 40, 44)]
+
+
+@pytest.mark.parametrize("cls", SCHEMES)
+def test_tempo_change_mid_piece(cls):
+    seq = tempo_change_piece()
+    assert grid_notes(seq) == TEMPO_CHANGE_GRID
+    assert grid_notes(music.quantize(seq)) == TEMPO_CHANGE_GRID
+    tok = cls()
+    assert round_trip(tok, seq) == TEMPO_CHANGE_GRID
+    assert grid_notes(tok.prepare(seq)) == TEMPO_CHANGE_GRID
+    assert not tok.last_report.changed()
+    # decode writes one tempo: the same steps, at its qpm
+    back = tok.decode(tok.encode(seq), qpm=60)
+    assert [(n.start_time, n.end_time) for n in back.notes][-1] == (10.0, 11.0)
+
+
+def test_tempo_change_tokens():
+    seq = tempo_change_piece()
+    # BARs every 16 steps (4 quarters) whatever the tempo: bar 1 starts at 2 s, bar 2 at 6 s
+    assert PositionTokenizer().tokens(seq) == [
+        "BOS", "BAR", "TIMESIG_4/4", "POSITION_0", "NOTE_ON_60", "DURATION_4",
+        "BAR", "POSITION_0", "NOTE_ON_64", "DURATION_4", "POSITION_9", "NOTE_ON_67", "DURATION_3",
+        "BAR", "POSITION_8", "NOTE_ON_72", "DURATION_4", "EOS"]
+    events = EventTokenizer(velocity_bins=0).tokens(seq)
+    assert events == ["BOS", "NOTE_ON_60", "TIME_SHIFT_4", "NOTE_OFF_60", "TIME_SHIFT_12",
+                      "NOTE_ON_64", "TIME_SHIFT_4", "NOTE_OFF_64", "TIME_SHIFT_5", "NOTE_ON_67",
+                      "TIME_SHIFT_3", "NOTE_OFF_67", "TIME_SHIFT_12", "NOTE_ON_72", "TIME_SHIFT_4",
+                      "NOTE_OFF_72", "EOS"]
+    melody = MelodyTokenizer().tokens(seq)
+    assert len(melody) == 2 + 44 and melody[1 + 25] == "PITCH_67" and melody[1 + 40] == "PITCH_72"
+
+
+def absurd_tempo_midi():
+    """A tempo of 1 microsecond a quarter at tick 0, 120 qpm one tick later, a note at 10 s.
+
+    At the first tempo the note would be 40 million 16ths from the start; the
+    tempo map gives the one tick (1/480 quarter) its own tempo: the note is at
+    quarter 20, 16th 80.
+    """
+    def tempo(microseconds):
+        return b"\xff\x51\x03" + microseconds.to_bytes(3, "big")
+
+    track = (b"\x00" + tempo(1) + b"\x01" + tempo(500_000)
+             + delta(9599) + b"\x90\x3c\x40" + delta(480) + b"\x80\x3c\x40" + b"\x00\xff\x2f\x00")
+    return midi_file([track])
+
+
+def measured(function):
+    """``(result, seconds, peak MB allocated)`` of ``function()``."""
+    tracemalloc.start()
+    start = time.perf_counter()
+    try:
+        result = function()
+    finally:
+        seconds = time.perf_counter() - start
+        peak = tracemalloc.get_traced_memory()[1] / 1e6
+        tracemalloc.stop()
+    return result, seconds, peak
+
+
+@pytest.mark.parametrize("cls", SCHEMES)
+def test_a_one_tick_absurd_tempo_costs_nothing(cls, tmp_path):
+    path = tmp_path / "absurd_tempo.mid"
+    path.write_bytes(absurd_tempo_midi())
+    seq = load_midi(path)
+    assert seq.tempos[0].qpm == 60_000_000 and seq.notes[0].start_time == pytest.approx(10, abs=0.01)
+    assert grid_notes(seq) == [(60, 80, 84)]
+    ids, seconds, peak = measured(lambda: cls().encode(seq))
+    # generous bounds: the first tempo alone would mean 40 million steps (GBs for the melody grid)
+    assert seconds < 1.0 and peak < 200, (seconds, peak)
+    assert len(ids) <= 90 if cls is MelodyTokenizer else len(ids) <= 30
+    assert round_trip(cls(), seq) == [(60, 80, 84)]
+
+
+def thirteen_hour_piece(tmp_path):
+    path = tmp_path / "two_notes_13_hours_apart.mid"
+    path.write_bytes(thirteen_hour_midi())
+    return load_midi(path)
+
+
+@pytest.mark.parametrize("cls,max_tokens", [(PositionTokenizer, 20_000), (MelodyTokenizer, None),
+                                            (EventTokenizer, 20_000)])
+def test_a_13_hour_piece_is_refused_at_once(cls, max_tokens, tmp_path):
+    seq = thirteen_hour_piece(tmp_path)
+    assert len(seq.notes) == 2 and seq.total_time > THIRTEEN_HOURS
+    tok = cls() if max_tokens is None else cls(max_tokens=max_tokens)
+    limit = f"{tok.max_tokens:,}"
+    (error, seconds, peak) = measured(lambda: pytest.raises(ValueError, tok.encode, seq))
+    assert "two_notes_13_hours_apart.mid" in str(error.value) and limit in str(error.value)
+    assert seconds < 1.0 and peak < 20, (seconds, peak)
+    with pytest.raises(ValueError, match=f"two_notes_13_hours_apart.mid.*limit of {limit}"):
+        tok.prepare(seq)
+
+
+def test_the_events_scheme_writes_13_hours_of_silence_in_23_thousand_tokens(tmp_path):
+    """Its waits are 16 steps each: 13 hours at 120 qpm are 23,400 tokens, under the default limit."""
+    seq = thirteen_hour_piece(tmp_path)
+    names = EventTokenizer().tokens(seq)
+    assert 23_400 <= len(names) <= 23_420 and names.count("TIME_SHIFT_16") >= 23_390
+    assert round_trip(EventTokenizer(), seq) == grid_notes(seq)
+
+
+def test_the_positions_scheme_writes_13_hours_of_4_4_in_one_bar_token_per_bar(tmp_path):
+    """23,400 bars of 4/4 at 120 qpm: under the default limit, and its bound is not far above."""
+    seq = thirteen_hour_piece(tmp_path)
+    tok = PositionTokenizer()
+    names = tok.tokens(seq)
+    assert 23_400 <= len(names) <= 23_420 and names.count("BAR") >= 23_400
+    notes = tok.representable_notes(seq, Report())
+    assert len(names) <= tok.size_bound(notes, seq) + 2 <= 2.1 * len(names)
+    assert round_trip(tok, seq) == grid_notes(seq)
+
+
+def hour_of_sixteenths():
+    """One hour of 16th notes at 120 qpm: 28,800 notes, and 28,800 grid steps."""
+    seq = new_sequence(qpm=120)
+    seq.id = "an hour of 16ths"
+    for i in range(28_800):
+        add_note(seq, 60 + (i * 7) % 24, i * 0.125, (i + 1) * 0.125)
+    return seq
+
+
+def test_a_larger_max_tokens_accepts_a_long_piece():
+    seq = hour_of_sixteenths()
+    expected = grid_notes(seq)
+    # under the default limit: about three tokens a note (positions, events), one a step (melody)
+    assert 86_400 < len(PositionTokenizer().encode(seq)) < 100_000
+    assert 86_400 < len(EventTokenizer(velocity_bins=0).encode(seq)) < 100_000
+    assert len(MelodyTokenizer().encode(seq)) == 28_800 + 2
+    with pytest.raises(ValueError, match="'an hour of 16ths'.*limit of 100,000"):
+        EventTokenizer().encode(seq)   # the bound allows a VELOCITY per note: 115,200 tokens
+    for cls in SCHEMES:
+        with pytest.raises(ValueError, match="'an hour of 16ths'.*limit of 20,000"):
+            cls(max_tokens=20_000).encode(seq)
+        tok = cls(max_tokens=200_000)
+        ids = tok.encode(seq)
+        assert 28_800 < len(ids) <= 200_000
+        assert grid_notes(tok.decode(ids)) == expected and not tok.last_report.changed()
 
 
 # --- the whole corpus ----------------------------------------------------------------------

@@ -84,13 +84,13 @@ class Tokenizer:
         """The notes this scheme can write, as sorted ``(start, pitch, end, velocity)``."""
         raise NotImplementedError
 
-    def size_bound(self, notes: list[tuple]) -> int:
-        """An upper bound on the tokens that write ``notes`` (grid notes, sorted by start)."""
+    def size_bound(self, notes: list[tuple], piece) -> int:
+        """An upper bound on the tokens that write ``notes`` (grid notes of ``piece``, sorted by start)."""
         raise NotImplementedError
 
     def check_size(self, piece, notes: list[tuple]) -> None:
         """Refuse ``piece`` if writing its grid ``notes`` could take more than ``max_tokens``."""
-        check_size(piece, self.size_bound(notes) + 2, self.max_tokens)
+        check_size(piece, self.size_bound(notes, piece) + 2, self.max_tokens)
 
     def note_ids(self, notes: list[tuple], piece, report: Report) -> list[int]:
         """The ids that write ``notes`` (between the conditions and EOS)."""

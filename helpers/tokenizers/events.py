@@ -87,11 +87,18 @@ class EventTokenizer(Tokenizer):
         return [(start, pitch, end, self.bin_velocity(self.velocity_bin(velocity)))
                 for start, pitch, end, velocity in notes]
 
-    def size_bound(self, notes):
-        """Press, release and velocity per note, and the waits: at most one per event plus the length / max_shift."""
+    def size_bound(self, notes, piece):
+        """Press and release per note, a VELOCITY per note at most, and the waits between event times.
+
+        Counted without writing a token: ``ceil(gap / max_shift)`` TIME_SHIFTs
+        per gap between consecutive times at which a key goes down or up.
+        """
         if not notes:
             return 0
-        return 5 * len(notes) + max(end for _, _, end, _ in notes) // self.max_shift + 1
+        times = sorted({start for start, _, _, _ in notes} | {end for _, _, end, _ in notes})
+        waits = sum(-(-(b - a) // self.max_shift) for a, b in zip([0] + times, times))
+        velocities = len(notes) if self.velocity_bins else 0
+        return 2 * len(notes) + velocities + waits
 
     def note_ids(self, notes: list[tuple], piece, report) -> list[int]:
         """The ids that write ``notes`` (see :meth:`Tokenizer.note_ids`)."""

@@ -61,7 +61,7 @@ class MelodyTokenizer(Tokenizer):
         notes = skyline(cut_same_pitch_overlaps(notes, report), report)
         return [(start, pitch, end, DEFAULT_VELOCITY) for start, pitch, end, _ in notes]
 
-    def size_bound(self, notes):
+    def size_bound(self, notes, piece):
         """One token per step, up to the end of the last note."""
         return max((end for _, _, end, _ in notes), default=0)
 

@@ -107,11 +107,13 @@ class PositionTokenizer(Tokenizer):
             notes.append((start, pitch, end, DEFAULT_VELOCITY))
         return notes
 
-    def size_bound(self, notes):
-        """Three tokens per note, one per bar (the shortest bar), a TIMESIG per bar at most."""
+    def size_bound(self, notes, piece):
+        """Three tokens per note, and per bar (of the piece's shortest meter) a BAR and a TIMESIG at most."""
         if not notes:
             return 0
-        bars = max(end for _, _, end, _ in notes) // min(self.bar_lengths.values()) + 1
+        meters = {f"{n}/{d}" for _, n, d in meter_steps(piece, self.steps_per_quarter)}
+        shortest = min(self.bar_lengths.get(meter, self.bar_lengths["4/4"]) for meter in meters | {"4/4"})
+        bars = max(end for _, _, end, _ in notes) // shortest + 1
         return 3 * len(notes) + 2 * bars
 
     def meter_changes(self, piece, report):
