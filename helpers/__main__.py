@@ -3,6 +3,7 @@
     doctor                  check the environment (lesson 0)
     build-exercises [--check]  write exercises/ from solutions/, or check they match
     build-readme [--check]     write the README's course map, or check it matches
+    build-notebooks [--check]  rewrite every notebook's setup cell and Colab links, or check them
     make-examples [--check]    write the example MIDI files in data/examples/
     data build [--force]       build the folk and chorale corpus cache (lesson 2)
     data info                  show what the corpus cache holds
@@ -19,7 +20,7 @@ def main(argv=None):
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("doctor", help="check the environment")
-    for name in ("build-exercises", "build-readme", "make-examples"):
+    for name in ("build-exercises", "build-readme", "build-notebooks", "make-examples"):
         sub = commands.add_parser(name)
         sub.add_argument("--check", action="store_true", help="only report what is out of date")
     data = commands.add_parser("data", help="the corpus cache (lesson 2)")
@@ -47,6 +48,9 @@ def main(argv=None):
         from helpers.course.readme import build_readme
         fresh = build_readme(check=args.check)
         return _report([] if fresh else ["README.md course map"], "README.md", args.check)
+    if args.command == "build-notebooks":
+        from helpers.course.notebooks import build_notebooks
+        return _report(build_notebooks(check=args.check), "notebooks", args.check)
     if args.command == "make-examples":
         from helpers.course.examples import write_examples
         return _report(write_examples(check=args.check), "data/examples/", args.check)

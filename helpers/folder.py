@@ -33,6 +33,7 @@ import os
 import warnings
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
+from multiprocessing import get_context
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -158,7 +159,8 @@ def _load_in_this_process(items, bar):
 def _load_in_processes(items, workers, bar):
     """Load in worker processes; if a worker dies, report its unfinished files."""
     results = []
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    # fresh ("spawn") workers: forking a Jupyter kernel, which runs threads, can hang
+    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
         futures = {pool.submit(_load_batch, batch): batch for batch in _batches(items, BATCH_SIZE)}
         for future in as_completed(futures):
             batch = futures[future]
@@ -185,7 +187,7 @@ def load_files(files, root, workers: int | None = None, progress: bool = True,
     items = [(str(path), Path(path).relative_to(root).as_posix()) for path in files]
     if workers is None:
         workers = os.cpu_count() or 1
-    note_seq()  # import it here, once: forked workers inherit it
+    note_seq()  # import it here, once (each worker process imports it too)
     with _progress_bar(len(items), progress, desc) as bar:
         if workers > 1 and len(items) >= MIN_FILES_FOR_PROCESSES:
             results = _load_in_processes(items, workers, bar)

@@ -77,7 +77,10 @@ def _environment_pip():
 
 
 def _pyproject():
-    import tomllib
+    try:
+        import tomllib
+    except ImportError:        # Python 3.10
+        import tomli as tomllib
     return tomllib.loads((REPO_ROOT / "pyproject.toml").read_text())["project"]
 
 
@@ -119,7 +122,7 @@ def test_importing_helpers_loads_no_heavy_library():
 
 def test_command_line_help_and_checks_run():
     for args in (["--help"], ["build-exercises", "--check"], ["build-readme", "--check"],
-                 ["make-examples", "--check"]):
+                 ["make-examples", "--check"], ["build-notebooks", "--check"]):
         result = subprocess.run([sys.executable, "-m", "helpers", *args], capture_output=True,
                                 text=True, cwd=REPO_ROOT)
         assert result.returncode == 0, (args, result.stderr)
