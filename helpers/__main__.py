@@ -9,6 +9,7 @@
     data info                  show what the corpus cache holds
     train --model M --out DIR  train a model on the folk corpus (lessons 7, 8)
     ship DIR --name NAME       copy DIR/best.pt to data/checkpoints/ with its manifest entry
+    jsb train|ship|download    the JSB Chorales benchmark model (lesson 11)
 """
 
 import argparse
@@ -29,10 +30,15 @@ def main(argv=None):
     actions.add_parser("info")
     commands.add_parser("train", add_help=False,
                         help="train a model on the folk corpus (python -m helpers train --help)")
+    commands.add_parser("jsb", add_help=False,
+                        help="the JSB Chorales benchmark model (python -m helpers jsb --help)")
     ship = commands.add_parser("ship", help="copy a trained model to data/checkpoints/")
     ship.add_argument("run_dir")
     ship.add_argument("--name", required=True)
     argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["jsb"]:     # lesson 11's benchmark model: train, ship, download
+        from helpers.jsb import main as jsb_main
+        return jsb_main(argv[1:])
     if argv[:1] == ["train"]:   # its options come from the config dataclasses
         from helpers.train_command import main as train_main
         return train_main(argv[1:])

@@ -141,6 +141,9 @@ def load_pretrained(name: str = "folk-transformer", device: str = "cpu"):
     from helpers.tokenizers import Tokenizer
 
     info = pretrained_info(name)
+    if info.get("model") == "frames":
+        raise CheckpointError(f"{name} is lesson 11's frame model, not a token model: load it with "
+                              "helpers.jsb.load_shipped()")
     model, payload = load_checkpoint(CHECKPOINT_DIR / info["file"], expected_sha256=info["sha256"],
                                      device=device)
     message = data_mismatch(info)

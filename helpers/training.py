@@ -174,7 +174,7 @@ def train(model, train_ids: torch.Tensor, valid_ids: torch.Tensor, cfg: TrainCon
         if state.step % cfg.eval_every and state.step != cfg.max_steps:
             continue
         valid = evaluate(model, valid_ids, cfg.block_size, cfg.batch_size, cfg.eval_batches, device)
-        improved = _record_evaluation(state, sum(losses) / len(losses), valid,
+        improved = record_evaluation(state, sum(losses) / len(losses), valid,
                                      learning_rate(state.step - 1, cfg))
         losses = []
         info = {**(meta or {}), "train_config": asdict(cfg), "step": state.step,
@@ -214,8 +214,12 @@ def train_step(model, optimizer, x: torch.Tensor, y: torch.Tensor, lr: float, gr
     return loss.item()
 
 
-def _record_evaluation(state: TrainState, train_loss: float, valid_loss: float, lr: float) -> bool:
-    """Add an evaluation to the history and update best / bad_evals; True if it improved."""
+def record_evaluation(state: TrainState, train_loss: float, valid_loss: float, lr: float) -> bool:
+    """Add an evaluation to the history and update best / bad_evals; True if it improved.
+
+    Shared by :func:`train` and the JSB frame model's loop (lesson 11).
+    Example: ``if record_evaluation(state, 1.9, 1.7, 2e-3): save the best checkpoint``
+    """
     state.history.append({"step": state.step, "train_loss": train_loss, "valid_loss": valid_loss,
                           "lr": lr})
     if valid_loss < state.best:
