@@ -1,384 +1,250 @@
-"""Every check accepts the right answer, rejects wrong ones with a hint, and never crashes.
+"""Every check accepts right answers, rejects wrong ones with a specific hint, and never crashes.
 
-For each exercise id: the reference answer passes, at least two wrong answers
-are rejected with status "wrong", the exercise stub gives "not done", and an
-answer of the wrong type gives a hint rather than a traceback.
+The answers live in check_answers_easy.py and check_answers_medium.py: for
+each exercise id the right answer, right answers written differently, and at
+least five wrong answers of different kinds, each with text its hint must
+contain. The machinery is tested here too: the time limit (with signals and
+with the fallback), the protection of inputs, seeds, the "not done yet" and
+"checker error" verdicts, and ``needs_exercises``.
 """
 
-import copy
-import math
+import re
+import threading
+import time
 
+import numpy as np
 import pytest
 import torch
 
+import check_answers_easy as easy
+import check_answers_lesson9 as lesson9
+import check_answers_medium as medium
 from helpers import music
-from helpers.check import CHECKS, check, run_check
+from helpers.check import CHECKS, LESSON_MODULES, check, needs_exercises, run_check
+from helpers.check import core
+from helpers.check.calling import call
+from helpers.check.protect import first_change, snapshot
+from helpers.check.timelimit import TimeUp, limited, time_budget
+from helpers.notes import add_note, new_sequence
+
+# the answers for the checks of helpers.check.LESSON_MODULES (a new lesson adds its file here)
+CATALOGUES = [easy, medium, lesson9]
+RIGHT = {k: v for c in CATALOGUES for k, v in c.RIGHT.items()}
+ALSO_RIGHT = {k: v for c in CATALOGUES for k, v in c.ALSO_RIGHT.items()}
+WRONG = {k: v for c in CATALOGUES for k, v in c.WRONG.items()}
+SEEDS = (0, 1, 2, 3)
 
 
 def stub(*args, **kwargs):
     raise NotImplementedError("Exercise 1: write it")
 
 
-def _transpose_in_place(seq, s):
-    for n in seq.notes:
-        if not n.is_drum:
-            n.pitch += s
-    return seq
+def lesson_checks() -> set:
+    """The ids of the checks that helpers.check registers itself (other modules may add more)."""
+    modules = {module.__name__ for module in LESSON_MODULES}
+    return {exercise for exercise, func in CHECKS.items() if func.__module__ in modules}
 
 
-def _transpose_drums_too(seq, s):
-    out = copy.deepcopy(seq)
-    for n in out.notes:
-        n.pitch += s
-    return out
+def test_every_registered_check_has_answers_here():
+    assert lesson_checks() == set(RIGHT) == set(ALSO_RIGHT) == set(WRONG)
 
 
-def _stretch_without_tempo(seq, f):
-    out = copy.deepcopy(seq)
-    for n in out.notes:
-        n.start_time *= f
-        n.end_time *= f
-    out.total_time *= f
-    return out
-
-
-def _count_one_track(seq):
-    return len([n for n in seq.notes if n.instrument == 0])
-
-
-def _range_with_drums(seq):
-    pitches = [n.pitch for n in seq.notes]
-    return (min(pitches), max(pitches))
-
-
-def _german(table):
-    region = table["region"].str.contains("deutschland", case=False, na=False)
-    return table[region & (table["meter"] == "3/4")]
-
-
-def _top_values(table, column, n):
-    return list(table[column].value_counts().head(n).items())
-
-
-def _find_leaks(splits, key_of):
-    train = {key_of[i] for i in splits["train"]}
-    return [i for name in ("valid", "test") for i in splits[name] if key_of[i] in train]
-
-
-def _shifts(steps, m):
-    return [f"TIME_SHIFT_{m}"] * (steps // m) + ([f"TIME_SHIFT_{steps % m}"] if steps % m else [])
-
-
-def _grid(notes, n):
-    out = ["REST"] * n
-    for pitch, start, end in notes:
-        out[start:end] = [f"PITCH_{pitch}"] + ["HOLD"] * (end - start - 1)
-    return out
-
-
-def _ungrid(tokens):
-    notes, current = [], None
-    for step, token in enumerate(tokens + ["REST"]):
-        if token != "HOLD" and current:
-            notes.append((current[0], current[1], step))
-            current = None
-        if token.startswith("PITCH_"):
-            current = (int(token[6:]), step)
-    return notes
-
-
-def _vocab(names):
-    return {name: i for i, name in enumerate(["PAD", "BOS", "EOS"] + sorted(set(names)))}
-
-
-RIGHT = {
-    "tok-time-shift": _shifts,
-    "tok-melody-grid": _grid,
-    "tok-grid-to-notes": _ungrid,
-    "tok-vocab": _vocab,
-    "data-german-3-4": _german,
-    "data-top-values": _top_values,
-    "data-interval-key": lambda p: tuple(b - a for a, b in zip(p, p[1:])),
-    "data-find-leaks": _find_leaks,
-    "data-allowed-shifts": lambda lo, hi, low, high, m: [s for s in range(-m, m + 1)
-                                                          if lo + s >= low and hi + s <= high],
-    "start-count-notes": lambda seq: len(seq.notes),
-    "start-pitch-range": lambda seq: (min(n.pitch for n in seq.notes if not n.is_drum),
-                                      max(n.pitch for n in seq.notes if not n.is_drum)),
-    "midi-pitch-name": music.pitch_name,
-    "midi-seconds-to-beats": music.seconds_to_beats,
-    "midi-melody": lambda pitches, qpm: music.melody(pitches, 1.0, qpm=qpm),
-    "midi-transpose": music.transpose,
-    "midi-stretch": music.stretch,
-    "midi-snap": lambda s, qpm, k: round(s / (60 / qpm / k)) * (60 / qpm / k),
-}
-
-WRONG = {
-    "tok-time-shift": [lambda s, m: [f"TIME_SHIFT_{s}"], lambda s, m: [f"TIME_SHIFT_{m}"] * (s // m + 1),
-                       lambda s, m: "TIME_SHIFT_4"],
-    "tok-melody-grid": [lambda n, k: _grid(n, k)[:-1], lambda n, k: [t.replace("REST", "HOLD") for t in _grid(n, k)],
-                        lambda n, k: " ".join(_grid(n, k))],
-    "tok-grid-to-notes": [lambda t: _ungrid(t)[:-1], lambda t: [(p, s, e - 1) for p, s, e in _ungrid(t)],
-                          lambda t: {n for n in _ungrid(t)}],
-    "tok-vocab": [lambda n: {x: i for i, x in enumerate(sorted(set(n)))},
-                  lambda n: {x: i for i, x in enumerate(["PAD", "BOS", "EOS"] + list(dict.fromkeys(n)))},
-                  lambda n: ["PAD", "BOS", "EOS"] + sorted(set(n))],
-    "data-german-3-4": [lambda t: t[t["region"].str.contains("Deutschland", na=False) & (t["meter"] == "3/4")],
-                        lambda t: t[t["region"].str.contains("deutschland", case=False, na=False)],
-                        lambda t: list(_german(t)["id"])],
-    "data-top-values": [lambda t, c, n: list(t[c].value_counts().tail(n).items()),
-                        lambda t, c, n: list(t[c].value_counts().head(n).index),
-                        lambda t, c, n: t[c].value_counts().head(n)],
-    "data-interval-key": [lambda p: tuple(p), lambda p: [b - a for a, b in zip(p, p[1:])],
-                          lambda p: tuple(a - b for a, b in zip(p, p[1:]))],
-    "data-find-leaks": [lambda s, k: [i for i in s["test"] if k[i] in {k[j] for j in s["train"]}] + ["x"],
-                        lambda s, k: [i for n in ("train", "valid", "test") for i in s[n]
-                                      if sum(k[i] == k[j] for m in s for j in s[m]) > 1],
-                        lambda s, k: {"e"}],
-    "data-allowed-shifts": [lambda lo, hi, low, high, m: [s for s in range(-m, m)
-                                                           if lo + s >= low and hi + s <= high],
-                            lambda lo, hi, low, high, m: [s for s in range(-m, m + 1)
-                                                           if lo + s > low and hi + s < high],
-                            lambda lo, hi, low, high, m: list(range(-m, m + 1))],
-    "start-count-notes": [lambda seq: len({n.pitch for n in seq.notes}), _count_one_track,
-                          lambda seq: float(len(seq.notes))],
-    "start-pitch-range": [_range_with_drums, lambda seq: [40, 72],
-                          lambda seq: ("E2", "C5")],
-    "midi-pitch-name": [lambda p: f"C{p // 12}", lambda p: ["C", "D"][p % 2] + "4", lambda p: p],
-    "midi-seconds-to-beats": [lambda s, q: s * 60 / q, lambda s, q: s * q, lambda s, q: "2"],
-    "midi-melody": [lambda p, q: music.melody(p, 0.5, qpm=q), lambda p, q: music.melody(p, 1.0, qpm=120),
-                    lambda p, q: list(p)],
-    "midi-transpose": [_transpose_in_place, _transpose_drums_too, lambda seq, s: music.transpose(seq, -s)],
-    "midi-stretch": [_stretch_without_tempo, lambda seq, f: music.stretch(seq, 1 / f),
-                     lambda seq, f: None],
-    "midi-snap": [lambda s, q, k: int(s / (60 / q / k)) * (60 / q / k),
-                  lambda s, q, k: round(s / (60 / q * k)) * (60 / q * k), lambda s, q, k: s],
-}
-
-
-# --- lessons 4-8: reference answers (the same as in the solution notebooks) ---
-
-def _temperature(logits, t):
-    return torch.softmax(logits / t, dim=-1)
-
-
-def _top_k(probs, k):
-    kept = torch.zeros_like(probs)
-    top = torch.topk(probs, k)
-    kept[top.indices] = top.values
-    return kept / kept.sum()
-
-
-def _top_p(probs, p):
-    order = torch.argsort(probs, descending=True)
-    kept = torch.zeros_like(probs)
-    total = 0.0
-    for i in order.tolist():
-        kept[i] = probs[i]
-        total += probs[i].item()
-        if total >= p - 1e-9:
-            break
-    return kept / kept.sum()
-
-
-def _top_p_strict(probs, p):   # wrong: drops the token that reaches p
-    order = torch.argsort(probs, descending=True)
-    kept, total = torch.zeros_like(probs), 0.0
-    for i in order.tolist():
-        if total + probs[i].item() > p:
-            break
-        kept[i] = probs[i]
-        total += probs[i].item()
-    return kept / max(kept.sum(), 1e-12)
-
-
-def _pitch_classes(piece):
-    counts = [0] * 12
-    for note in piece.notes:
-        counts[note.pitch % 12] += 1
-    return [c / len(piece.notes) for c in counts]
-
-
-def _first_notes(piece, n):
-    out = copy.deepcopy(piece)
-    keep = sorted(out.notes, key=lambda note: (note.start_time, note.pitch))[:n]
-    keep = [copy.deepcopy(note) for note in keep]
-    del out.notes[:]
-    out.notes.extend(keep)
-    return out
-
-
-def _first_notes_unsorted(piece, n):
-    out = copy.deepcopy(piece)
-    keep = [copy.deepcopy(note) for note in out.notes[:n]]
-    del out.notes[:]
-    out.notes.extend(keep)
-    return out
-
-
-def _first_notes_in_place(piece, n):
-    keep = [copy.deepcopy(note) for note in sorted(piece.notes, key=lambda note: (note.start_time, note.pitch))[:n]]
-    del piece.notes[:]
-    piece.notes.extend(keep)
-    return piece
-
-
-def _prompt_tokens(tokens, n):
-    seen = 0
-    for i, token in enumerate(tokens):
-        if token.startswith("DURATION_"):
-            seen += 1
-            if seen == n:
-                return tokens[:i + 1]
-    return list(tokens)
-
-
-def _bigrams(sequences):
-    counts = {}
-    for seq in sequences:
-        for pair in zip(seq, seq[1:]):
-            counts[pair] = counts.get(pair, 0) + 1
-    return counts
-
-
-def _bigram_probability(counts, previous, token, vocab_size, alpha):
-    total = sum(c for (a, _), c in counts.items() if a == previous)
-    return (counts.get((previous, token), 0) + alpha) / (total + alpha * vocab_size)
-
-
-def _make_batch(data, starts, block_size):
-    x = torch.stack([data[s:s + block_size] for s in starts])
-    y = torch.stack([data[s + 1:s + block_size + 1] for s in starts])
-    return x, y
-
-
-def _should_stop(losses, patience):
-    if len(losses) <= patience:
-        return False
-    return min(losses[-patience:]) >= min(losses[:-patience])
-
-
-def _lr_at(step, warmup, max_steps, lr, min_lr):
-    if step < warmup:
-        return lr * (step + 1) / warmup
-    progress = min(1.0, (step - warmup) / (max_steps - warmup))
-    return min_lr + 0.5 * (lr - min_lr) * (1 + math.cos(math.pi * progress))
-
-
-def _transpose_tokens(tokens, shift):
-    return [f"NOTE_ON_{int(t[8:]) + shift}" if t.startswith("NOTE_ON_") else t for t in tokens]
-
-
-def _attention(q, k, v, mask):
-    scores = q @ k.transpose(-2, -1) / math.sqrt(q.shape[-1])
-    return torch.softmax(scores.masked_fill(~mask, float("-inf")), dim=-1) @ v
-
-
-def _count_parameters(vocab, block, layers, embd):
-    per_layer = 2 * embd + (3 * embd * embd + 3 * embd) + (embd * embd + embd) + 2 * embd \
-        + (4 * embd * embd + 4 * embd) + (4 * embd * embd + embd)
-    return vocab * embd + block * embd + layers * per_layer + 2 * embd
-
-
-RIGHT.update({
-    "sample-temperature": _temperature,
-    "sample-top-k": _top_k,
-    "sample-top-p": _top_p,
-    "sample-pitch-classes": _pitch_classes,
-    "cont-first-notes": _first_notes,
-    "cont-prompt-tokens": _prompt_tokens,
-    "cont-new-notes": lambda piece, t: [n for n in piece.notes if n.start_time >= t],
-    "markov-bigrams": _bigrams,
-    "markov-probability": _bigram_probability,
-    "markov-bits-per-note": lambda nats, tokens, notes: nats * tokens / notes / math.log(2),
-    "lstm-batch": _make_batch,
-    "lstm-early-stop": _should_stop,
-    "lstm-lr-schedule": _lr_at,
-    "lstm-transpose-tokens": _transpose_tokens,
-    "tf-causal-mask": lambda size: torch.ones(size, size, dtype=torch.bool).tril(),
-    "tf-attention": _attention,
-    "tf-param-count": _count_parameters,
-})
-
-WRONG.update({
-    "sample-temperature": [lambda l, t: torch.softmax(l * t, -1), lambda l, t: torch.softmax(l, -1),
-                           lambda l, t: l / t],
-    "sample-top-k": [lambda p, k: p, lambda p, k: torch.where(p >= torch.topk(p, k).values[-1], p, 0),
-                     lambda p, k: _top_k(p, k + 1)],
-    "sample-top-p": [_top_p_strict, lambda p, q: p, lambda p, q: _top_k(p, 2)],
-    "sample-pitch-classes": [lambda s: [sum(n.pitch % 12 == c for n in s.notes) for c in range(12)],
-                             lambda s: [sum(n.pitch == 60 + c for n in s.notes) / len(s.notes) for c in range(12)],
-                             lambda s: [1 / 12] * 12],
-    "cont-first-notes": [_first_notes_unsorted, _first_notes_in_place, lambda s, n: list(s.notes)[:n]],
-    "cont-prompt-tokens": [lambda t, n: t[:1 + 5 * n], lambda t, n: _prompt_tokens(t, n)[:-1],
-                           lambda t, n: _prompt_tokens(t, n + 1)],
-    "cont-new-notes": [lambda s, t: [n for n in s.notes if n.start_time > t],
-                       lambda s, t: [n for n in s.notes if n.end_time > t], lambda s, t: len(s.notes)],
-    "markov-bigrams": [lambda seqs: _bigrams([sum(seqs, [])]), lambda seqs: _bigrams([s[1:] for s in seqs]),
-                       lambda seqs: list(_bigrams(seqs))],
-    "markov-probability": [lambda c, a, b, v, al: (c.get((a, b), 0) + al) / (sum(c.values()) + al * v),
-                           lambda c, a, b, v, al: c.get((a, b), 0) / max(1, sum(n for (x, _), n in c.items() if x == a)),
-                           lambda c, a, b, v, al: _bigram_probability(c, a, b, v, al) * 2],
-    "markov-bits-per-note": [lambda n, t, k: n * t / k, lambda n, t, k: n / math.log(2),
-                             lambda n, t, k: n * k / t / math.log(2)],
-    "lstm-batch": [lambda d, s, b: _make_batch(d, s, b)[::-1], lambda d, s, b: (_make_batch(d, s, b)[0],) * 2,
-                   lambda d, s, b: torch.stack([d[i:i + b] for i in s])],
-    "lstm-early-stop": [lambda l, p: len(l) > p and l[-1] > l[-2], lambda l, p: False,
-                        lambda l, p: len(l) > p and min(l[-p:]) > min(l[:-p])],
-    "lstm-lr-schedule": [lambda s, w, m, lr, mn: lr, lambda s, w, m, lr, mn: _lr_at(s, w, m, lr, 0.0),
-                         lambda s, w, m, lr, mn: lr * s / w if s < w else _lr_at(s, w, m, lr, mn)],
-    "lstm-transpose-tokens": [lambda t, s: t, lambda t, s: [x.replace("60", str(60 + s)) for x in t],
-                              lambda t, s: [f"{x[:-2]}{int(x[-2:]) + s}" if x[-2:].isdigit() else x for x in t]],
-    "tf-causal-mask": [lambda n: torch.ones(n, n, dtype=torch.bool).triu(),
-                       lambda n: torch.ones(n, n).tril(), lambda n: torch.ones(n, n, dtype=torch.bool).tril(-1)],
-    "tf-attention": [lambda q, k, v, m: torch.softmax(q @ k.transpose(-2, -1) / math.sqrt(q.shape[-1]), -1) @ v,
-                     lambda q, k, v, m: torch.softmax((q @ k.transpose(-2, -1)).masked_fill(~m, float("-inf")), -1) @ v,
-                     lambda q, k, v, m: v],
-    "tf-param-count": [lambda v, b, l, e: _count_parameters(v, b, l, e) + v * e,
-                       lambda v, b, l, e: _count_parameters(v, b, l, e) - b * e,
-                       lambda v, b, l, e: l * 12 * e * e],
-})
-
-
-def test_every_registered_check_is_tested_here():
-    assert set(CHECKS) == set(RIGHT) == set(WRONG)
+@pytest.mark.parametrize("exercise", sorted(WRONG))
+def test_each_check_meets_at_least_five_wrong_answers(exercise):
+    assert len(WRONG[exercise]) >= 5
 
 
 @pytest.mark.parametrize("exercise", sorted(RIGHT))
-def test_right_answer_passes(exercise):
-    result = run_check(exercise, RIGHT[exercise])
-    assert result.passed, result.message
+def test_right_answer_passes_on_several_seeds(exercise):
+    for seed in SEEDS:
+        result = run_check(exercise, RIGHT[exercise], seed=seed)
+        assert result.passed, f"seed {seed}: {result.message}"
+
+
+@pytest.mark.parametrize("exercise,index", [(e, i) for e in sorted(ALSO_RIGHT) for i in range(len(ALSO_RIGHT[e]))])
+def test_right_answers_written_differently_pass(exercise, index):
+    for seed in SEEDS[:2]:
+        result = run_check(exercise, ALSO_RIGHT[exercise][index], seed=seed)
+        assert result.passed, f"seed {seed}: {result.message}"
 
 
 @pytest.mark.parametrize("exercise,index", [(e, i) for e in sorted(WRONG) for i in range(len(WRONG[e]))])
-def test_wrong_answer_is_rejected_with_a_hint(exercise, index):
-    result = run_check(exercise, WRONG[exercise][index])
-    assert result.status == "wrong", result.message
-    assert "Traceback" not in result.message and len(result.message) > 20
+def test_wrong_answer_is_rejected_with_its_hint(exercise, index):
+    answer, expected_text = WRONG[exercise][index]
+    for seed in SEEDS[:2]:
+        result = run_check(exercise, answer, seed=seed)
+        assert result.status == "wrong", f"seed {seed}: {result.status}: {result.message}"
+        assert expected_text in result.message, f"seed {seed}: {result.message}"
+        assert "Traceback" not in result.message
 
 
 @pytest.mark.parametrize("exercise", sorted(RIGHT))
 def test_stub_is_not_done_yet(exercise):
-    result = run_check(exercise, stub)
-    assert result.status == "not done"
-    assert "Exercise 1" in result.message
+    result = run_check(exercise, stub, seed=0)
+    assert result.status == "not done" and "Exercise 1" in result.message
 
 
 @pytest.mark.parametrize("exercise", sorted(RIGHT))
 @pytest.mark.parametrize("answer", [5, "pitch_name", None])
-def test_answer_of_the_wrong_type_gets_a_hint(exercise, answer):
-    result = run_check(exercise, answer)
-    assert result.status == "wrong"
-    assert "Pass the function itself" in result.message
+def test_answer_that_is_not_a_function_gets_a_hint(exercise, answer):
+    result = run_check(exercise, answer, seed=0)
+    assert result.status == "wrong" and "Pass the function itself" in result.message
 
 
-def test_an_answer_that_crashes_is_reported_as_the_learners_error():
-    result = run_check("midi-pitch-name", lambda p: 1 / 0)
+@pytest.mark.parametrize("exercise", sorted(RIGHT))
+def test_answer_that_crashes_is_the_learners_error(exercise):
+    result = run_check(exercise, lambda *args: 1 / 0, seed=0)
     assert result.status == "wrong" and "ZeroDivisionError" in result.message
 
 
+class _Incomparable:
+    def __eq__(self, other):
+        raise TypeError("cannot compare")
+
+    __hash__ = object.__hash__
+
+
+STRANGE_RESULTS = [None, "text", ["a", "b"], 1.5, 7, True, torch.tensor([1, 2]), torch.zeros(2, 2, dtype=torch.long),
+                   torch.tensor(float("nan")), {"a": 1}, {(1, 2): "x"}, _Incomparable(), np.array(["x"]),
+                   [None, None], (1, 2, 3), [[1, 2], [3]]]
+
+
+@pytest.mark.parametrize("exercise", sorted(RIGHT))
+def test_strange_results_get_a_hint_never_a_checker_error(exercise):
+    for value in STRANGE_RESULTS:
+        result = run_check(exercise, lambda *args, _value=value: _value, seed=0)
+        assert result.status == "wrong", f"{value!r}: {result.status}: {result.message}"
+
+
+def test_a_hint_shows_the_smallest_failing_input_and_what_was_expected():
+    # wrong for pitches 1 to 11 only: the hint shows one of them (one digit), with its expected name
+    result = run_check("midi-pitch-name", lambda p: "C-1" if p < 12 else music.pitch_name(p), seed=0)
+    assert result.status == "wrong"
+    shown = re.search(r"pitch_name\((\d+)\): expected '([A-G]#?-1)', got 'C-1'", result.message)
+    assert shown and 1 <= int(shown.group(1)) <= 9 and shown.group(2) == music.pitch_name(int(shown.group(1)))
+    assert "Right on 125 of 137 inputs" in result.message
+
+
+def test_each_seed_draws_other_inputs_and_a_seed_repeats_its_run():
+    seen = []
+    answer = lambda seq, s: seen.append(round(seq.total_time, 6)) or music.transpose(seq, s)  # noqa: E731
+    for seed in (0, 0, 1):
+        run_check("midi-transpose", answer, seed=seed)
+    n = len(seen) // 3
+    assert seen[:n] == seen[n:2 * n] and seen[:n] != seen[2 * n:]
+
+
+def test_a_fixed_literal_cannot_pass_any_check():
+    for exercise, answer in RIGHT.items():
+        if exercise in ("lstm-train-step", "lstm-overfit", "tf-decode-step"):
+            continue   # these run the answer on models and caches, not on separate inputs
+        outputs = []
+        recorder = lambda *args, _answer=answer: outputs.append(_answer(*args)) or outputs[-1]  # noqa: E731
+        run_check(exercise, recorder, seed=0)
+        first = outputs[0]
+        assert any(not _equal(first, other) for other in outputs[1:]), exercise
+
+
+def _equal(a, b):
+    try:
+        if isinstance(a, torch.Tensor) or isinstance(b, torch.Tensor):
+            return torch.equal(torch.as_tensor(a), torch.as_tensor(b))
+        if hasattr(a, "equals"):
+            return a.equals(b)
+        return bool(a == b) if not hasattr(a == b, "all") else bool((a == b).all())
+    except Exception:
+        return False
+
+
+# --- the time limit ------------------------------------------------------------
+
+def _forever(*args):
+    while True:
+        pass
+
+
+def test_an_answer_that_never_ends_is_stopped_with_a_hint(monkeypatch):
+    monkeypatch.setitem(core.SECONDS, "midi-transpose", 0.3)
+    started = time.monotonic()
+    result = run_check("midi-transpose", _forever, seed=0)
+    assert time.monotonic() - started < 3
+    assert result.status == "wrong" and "time limit of 0.3 s" in result.message and "loop" in result.message
+
+
+def test_an_answer_that_sleeps_is_stopped_too(monkeypatch):
+    monkeypatch.setitem(core.SECONDS, "midi-snap", 0.2)
+    result = run_check("midi-snap", lambda *args: time.sleep(30), seed=0)
+    assert result.status == "wrong" and "time limit" in result.message
+
+
+def test_the_time_limit_works_outside_the_main_thread_through_tracing(monkeypatch):
+    monkeypatch.setitem(core.SECONDS, "tok-vocab", 0.3)
+    results = []
+    worker = threading.Thread(target=lambda: results.append(run_check("tok-vocab", _forever, seed=0)))
+    worker.start()
+    worker.join(timeout=10)
+    assert not worker.is_alive()
+    assert results[0].status == "wrong" and "time limit" in results[0].message
+
+
+def test_a_learners_except_exception_does_not_swallow_the_time_limit(monkeypatch):
+    def stubborn(*args):
+        while True:
+            try:
+                time.sleep(0.01)
+            except Exception:
+                pass
+
+    monkeypatch.setitem(core.SECONDS, "tok-vocab", 0.2)
+    assert "time limit" in run_check("tok-vocab", stubborn, seed=0).message
+
+
+def test_time_spent_by_the_answer_is_counted_across_calls():
+    with time_budget(0.3):
+        with limited():
+            time.sleep(0.2)
+        with pytest.raises(TimeUp):
+            with limited():
+                time.sleep(0.5)
+
+
+def test_without_a_budget_nothing_is_limited():
+    with limited():
+        time.sleep(0.01)
+
+
+# --- protected inputs ------------------------------------------------------------
+
+def test_every_kind_of_input_is_compared_before_and_after():
+    import pandas as pd
+
+    seq = new_sequence()
+    add_note(seq, 60, 0.0, 1.0)
+    values = [torch.tensor([1.0, float("nan")]), [1, [2, 3]], {"a": [1]}, pd.DataFrame({"x": [1, None]}), seq]
+    before = snapshot(values)
+    assert first_change(before, values) is None
+    values[0][0] = 2.0
+    assert "values of" in first_change(before, values)
+    values[0][0] = 1.0
+    values[1][1].append(4)
+    assert "had 2 items" in first_change(before, values)
+    values[1][1].pop()
+    values[3].loc[0, "x"] = 5
+    assert "column 'x'" in first_change(before, values)
+    values[3].loc[0, "x"] = 1
+    values[4].notes[0].pitch = 61
+    assert "notes" in first_change(before, values)
+
+
+def test_an_argument_that_may_change_is_not_compared():
+    model = torch.nn.Linear(2, 2)
+    call(lambda m, x: m.weight.data.add_(1), model, torch.ones(2), may_change=(0,))
+
+
+# --- verdicts ----------------------------------------------------------------------
+
 def test_a_bug_in_a_checker_is_not_blamed_on_the_learner(monkeypatch):
-    monkeypatch.setitem(CHECKS, "midi-pitch-name", lambda answer: {}["boom"])
+    monkeypatch.setitem(CHECKS, "midi-pitch-name", lambda answer, rng: {}["boom"])
     result = run_check("midi-pitch-name", music.pitch_name)
     assert result.status == "checker error" and "may be right" in result.message
 
@@ -391,3 +257,32 @@ def test_unknown_exercise_suggests_close_names():
 def test_check_prints_one_line_verdict(capsys):
     assert check("midi-pitch-name", music.pitch_name) is None
     assert capsys.readouterr().out.startswith("✅ midi-pitch-name")
+
+
+def test_training_checks_leave_torch_threads_and_random_state_as_they_were():
+    threads, state = torch.get_num_threads(), torch.get_rng_state()
+    assert run_check("lstm-train-step", medium.train_step, seed=0).passed
+    assert torch.get_num_threads() == threads and torch.equal(torch.get_rng_state(), state)
+
+
+# --- needs_exercises ---------------------------------------------------------------
+
+def test_needs_exercises_skips_a_stub_with_one_line(capsys):
+    with needs_exercises():
+        raise NotImplementedError("Exercise 3: a melody from scratch")
+    assert capsys.readouterr().out == "⏭ skipped: finish Exercise 3 (a melody from scratch) first\n"
+
+
+def test_needs_exercises_lets_other_errors_through():
+    with pytest.raises(NotImplementedError):
+        with needs_exercises():
+            raise NotImplementedError("some library's missing feature")
+    with pytest.raises(ValueError):
+        with needs_exercises():
+            raise ValueError("Exercise 1: not a stub")
+
+
+def test_needs_exercises_runs_a_finished_block(capsys):
+    with needs_exercises():
+        print("done")
+    assert capsys.readouterr().out == "done\n"

@@ -1,18 +1,43 @@
 """Checks for lesson 2, "Building a dataset" (notebooks/easy/02_building_a_dataset.ipynb).
 
-The checks build their own small tables and melodies, with the traps real
-metadata sets (capitals, missing values, near-miss meters), so they run in a
+The checks build their own small tables, melodies and splits at random, with
+the traps real metadata has (capitals, missing values, near-miss meters,
+leaks into the valid split as well as the test split), so they run in a
 second and do not need the corpus cache.
 """
+
+import math
+import random
 
 import pandas as pd
 
 from helpers import dataset
-from helpers.check.compare import expect_type
-from helpers.check.core import Hint, call, expect_function, register
+from helpers.check.calling import expect_function
+from helpers.check.cases import Case, run_cases
+from helpers.check.compare import expect_int, expect_list
+from helpers.check.core import Hint, register
+from helpers.check.inputs import random_pitch
+
+REGIONS = ["Europa, Mitteleuropa, Deutschland", "Mitteleuropa, Deutschland (BRD)",
+           "mitteleuropa, deutschland", "DEUTSCHLAND, Schlesien", "Luxemburg", "Irland",
+           "Europa, Westeuropa, Frankreich", None, math.nan]
+METERS = ["3/4", "3/8", "6/8", "2/4", "4/4", "3/2", "6/4"]
+TYPES = ["Lied", "Ballade", "jig", "reel", "Liebes - Lied", None]
 
 
-def _table():
+def _table(rng: random.Random, rows: int):
+    """A metadata table with shuffled, non-consecutive row labels and the traps above."""
+    labels = rng.sample(range(10, 1000), rows)
+    return pd.DataFrame({
+        "id": [f"essen/{label}" for label in labels],
+        "region": [rng.choice(REGIONS) for _ in range(rows)],
+        "meter": [rng.choice(METERS) for _ in range(rows)],
+        "type": [rng.choice(TYPES) for _ in range(rows)],
+        "notes": [rng.randint(10, 60) for _ in range(rows)],
+    }, index=labels)
+
+
+def _fixed_table():
     return pd.DataFrame({
         "id": [f"essen/{i}" for i in range(8)],
         "region": ["Europa, Mitteleuropa, Deutschland", "Mitteleuropa, Deutschland (BRD)",
@@ -23,85 +48,199 @@ def _table():
     })
 
 
+def german_reference(table: pd.DataFrame) -> pd.DataFrame:
+    """Rows whose region contains "deutschland" in any case (``dataset.search``) and meter is exactly 3/4.
+
+    Example: ``german_reference(corpus_table())`` -> the German songs in 3/4
+    """
+    hits = dataset.search(table, "region", "deutschland")
+    return hits[hits["meter"] == "3/4"]
+
+
 @register("data-german-3-4")
-def check_german_songs(answer):
+def check_german_songs(answer, rng: random.Random) -> None:
+    """Lesson 2, exercise 1: ``german_songs_in_3_4(table)``.
+
+    Example: ``check("data-german-3-4", german_songs_in_3_4)``
+    """
     expect_function(answer, "german_songs_in_3_4")
-    table = _table()
-    got = call(answer, table.copy())
-    if not isinstance(got, pd.DataFrame):
-        raise Hint(f"german_songs_in_3_4 should return the matching rows as a DataFrame, "
-                   f"got {type(got).__name__}.")
-    expected = ["essen/0", "essen/1", "essen/5"]
-    found = sorted(got["id"]) if "id" in got else None
-    if found != expected:
-        raise Hint(f"on a test table the German songs in 3/4 are {expected}, you returned {found}. "
-                   "Match 'deutschland' anywhere in the region, ignoring case "
-                   "(table['region'].str.contains('deutschland', case=False, na=False)), and the "
-                   "meter exactly '3/4' (not '3/8').")
+
+    def compare(got, expected, case):
+        if not isinstance(got, pd.DataFrame):
+            raise Hint(f"expected the matching rows as a DataFrame (all columns), got {type(got).__name__}.")
+        if list(got.columns) != list(expected.columns):
+            raise Hint(f"keep every column of the rows: expected columns {list(expected.columns)}, "
+                       f"got {list(got.columns)}.")
+        want, have = sorted(expected["id"]), sorted(got["id"])
+        if have != want:
+            raise Hint(f"expected the rows with ids {want}, got {have}. Match 'deutschland' anywhere in "
+                       "the region, in any case, with missing regions not matching "
+                       "(str.contains(..., case=False, na=False)), and the meter exactly '3/4' "
+                       "(not '3/8' or '3/2').")
+
+    cases = [Case((_fixed_table(),), "capitals, a missing region, a 3/8 meter")]
+    cases += [Case((_table(rng, rng.randint(4, 10)),)) for _ in range(10)]
+    run_cases(answer, "german_songs_in_3_4", cases, german_reference, compare)
+
+
+def _column_with_distinct_counts(rng: random.Random, values: list, missing_first: bool):
+    """A column in which the values have different counts (no ties), in shuffled order."""
+    counts = rng.sample(range(1, 9), len(values))
+    column = [v for v, c in zip(values, counts) for _ in range(c)]
+    if missing_first:
+        column += [None] * (max(counts) + 1)   # missing values are the most common: not counted
+    rng.shuffle(column)
+    return column
+
+
+def top_values_reference(table, column: str, n: int) -> list:
+    """The ``n`` most common values of ``table[column]`` with their counts, missing values not counted.
+
+    Example: ``top_values_reference(table, "meter", 2)`` -> ``[("6/8", 5), ("4/4", 3)]``
+    """
+    return [(value, int(count)) for value, count in table[column].value_counts().head(n).items()]
 
 
 @register("data-top-values")
-def check_top_values(answer):
+def check_top_values(answer, rng: random.Random) -> None:
+    """Lesson 2, exercise 2: ``top_values(table, column, n)``.
+
+    Example: ``check("data-top-values", top_values)``
+    """
     expect_function(answer, "top_values")
-    table = pd.DataFrame({"meter": ["6/8"] * 5 + ["4/4"] * 3 + ["3/4"] * 2 + ["9/8"] + [None]})
-    for n, expected in [(2, [("6/8", 5), ("4/4", 3)]), (3, [("6/8", 5), ("4/4", 3), ("3/4", 2)])]:
-        got = call(answer, table, "meter", n)
-        if not isinstance(got, list):
-            raise Hint(f"top_values should return a list of (value, count) pairs, got {type(got).__name__}.")
-        got = [tuple(pair) if isinstance(pair, (list, tuple)) else pair for pair in got]
-        if got != expected:
-            raise Hint(f"top_values(table, 'meter', {n}) on 5 x 6/8, 3 x 4/4, 2 x 3/4, 1 x 9/8 "
-                       f"should be {expected}, got {got}. Most common first; "
-                       "table[column].value_counts() counts for you.")
+
+    def compare(got, expected, case):
+        got = expect_list(got, "top_values")
+        pairs = []
+        for item in got:
+            if not isinstance(item, (tuple, list)) or len(item) != 2:
+                raise Hint(f"expected a list of (value, count) pairs {expected}, but one item is {item!r}.")
+            pairs.append((item[0], expect_int(item[1], "a count")))
+        if pairs != expected:
+            raise Hint(f"expected {expected}, got {pairs}. Most common first, at most n pairs; missing "
+                       "values (None) are not counted. table[column].value_counts() counts for you.")
+
+    cases = []
+    for column, values in (("meter", ["6/8", "4/4", "3/4", "9/8"]), ("type", ["jig", "reel", "hornpipe"]),
+                           ("key", ["D", "G", "A", "Em", "Bm"]), ("notes", [32, 48, 64])):
+        for n in (1, 2, len(values) + 1):
+            table = pd.DataFrame({column: _column_with_distinct_counts(rng, values, rng.random() < 0.5),
+                                  "other": "x"})
+            cases.append(Case((table, column, n)))
+    rng.shuffle(cases)
+    fixed = pd.DataFrame({"meter": ["6/8"] * 5 + ["4/4"] * 3 + ["3/4"] * 2 + ["9/8"] + [None] * 6})
+    cases = [Case((fixed, "meter", 2), "six missing values, not counted"), Case((fixed, "meter", 9))] + cases
+    run_cases(answer, "top_values", cases, top_values_reference, compare)
+
+
+def interval_key_reference(pitches: list) -> tuple:
+    """The steps between consecutive pitches, as a tuple.
+
+    Example: ``interval_key_reference([62, 66, 69])`` -> ``(4, 3)``
+    """
+    return tuple(b - a for a, b in zip(pitches, pitches[1:]))
 
 
 @register("data-interval-key")
-def check_interval_key(answer):
+def check_interval_key(answer, rng: random.Random) -> None:
+    """Lesson 2, exercise 3: ``interval_key(pitches)``.
+
+    Example: ``check("data-interval-key", interval_key)``
+    """
     expect_function(answer, "interval_key")
+
+    def compare(got, expected, case):
+        if not isinstance(got, tuple):
+            raise Hint(f"expected the tuple {expected} (a tuple can be a dict key or go in a set), "
+                       f"got {type(got).__name__} {got!r}.")
+        if tuple(expect_int(x, "a step") for x in got) != expected:
+            raise Hint(f"expected {expected}: each pitch minus the one before it; got {got}.")
+
     tune = [62, 66, 69, 74, 69, 66]
-    got = call(answer, tune)
-    if not isinstance(got, tuple):
-        raise Hint(f"interval_key should return a tuple (it can then be a dict key or go in a set), "
-                   f"got {type(got).__name__} {got!r}.")
-    if got != (4, 3, 5, -5, -3):
-        raise Hint(f"interval_key({tune}) should be (4, 3, 5, -5, -3): each pitch minus the one "
-                   f"before it; got {got}.")
-    if call(answer, [p + 7 for p in tune]) != got:
-        raise Hint("a melody moved up 7 semitones must get the same key: the key should only "
-                   "depend on the steps between notes.")
-    if call(answer, [62]) != () or call(answer, []) != ():
-        raise Hint("a melody with one note (or none) has no intervals: its key is ().")
+    cases = [Case((tune,)), Case(([p + 7 for p in tune],), "the same tune 7 semitones higher"),
+             Case(([62],), "one note: no steps"), Case(([],), "no notes"),
+             Case(([5, 100, 127, 0],), "pitches with one and three digits")]
+    cases += [Case(([random_pitch(rng) for _ in range(rng.randint(2, 9))],)) for _ in range(10)]
+    run_cases(answer, "interval_key", cases, interval_key_reference, compare)
+
+
+def find_leaks_reference(splits: dict, key_of: dict) -> list:
+    """The valid and test ids whose key is also the key of a training piece.
+
+    Example: ``find_leaks_reference({"train": ["a"], "valid": ["b"], "test": []}, {"a": 1, "b": 1})`` -> ``["b"]``
+    """
+    train = {key_of[piece] for piece in splits["train"]}
+    return [piece for name in ("valid", "test") for piece in splits[name] if key_of[piece] in train]
+
+
+def _random_splits(rng: random.Random):
+    """Splits with leaks into valid and test, keys shared by valid and test only, repeats inside train."""
+    names = iter(rng.sample([f"{a}{b}" for a in "abcdefghjkmnpqrstuvwxyz" for b in range(10)], 60))
+    key_of, splits = {}, {"train": [], "valid": [], "test": []}
+    train_keys = [f"k{rng.randrange(1000)}" for _ in range(rng.randint(2, 5))]
+    shared = f"k{rng.randrange(1000, 2000)}"   # in valid and test, never in train
+    for split, count in (("train", rng.randint(2, 6)), ("valid", rng.randint(1, 4)), ("test", rng.randint(1, 4))):
+        for _ in range(count):
+            piece = next(names)
+            roll = rng.random()
+            if split == "train" or roll < 0.35:
+                key = rng.choice(train_keys)
+            elif roll < 0.55:
+                key = shared
+            else:
+                key = f"k{rng.randrange(2000, 3000)}"
+            key_of[piece] = key
+            splits[split].append(piece)
+    return splits, key_of
 
 
 @register("data-find-leaks")
-def check_find_leaks(answer):
+def check_find_leaks(answer, rng: random.Random) -> None:
+    """Lesson 2, exercise 4: ``find_leaks(splits, key_of)``.
+
+    Example: ``check("data-find-leaks", find_leaks)``
+    """
     expect_function(answer, "find_leaks")
-    splits = {"train": ["a", "b", "c"], "valid": ["d"], "test": ["e", "f"]}
-    key_of = {"a": "k1", "b": "k2", "c": "k3", "d": "k4", "e": "k2", "f": "k5"}
-    got = call(answer, splits, key_of)
-    expect_type(got, list, "find_leaks")
-    if sorted(got) != ["e"]:
-        raise Hint(f"piece 'e' (test) has the same melody key as 'b' (train), so the answer is ['e']; "
-                   f"got {got}. Collect the training keys in a set, then list the valid and test "
-                   "pieces whose key is in it.")
-    clean = {"train": ["a"], "valid": ["d"], "test": ["f"]}
-    if call(answer, clean, key_of) != []:
-        raise Hint("with no shared keys there are no leaks: the answer should be [].")
-    both = {"train": ["a"], "valid": ["b"], "test": ["e"]}
-    if sorted(call(answer, both, key_of)) != []:
-        raise Hint("'b' (valid) and 'e' (test) share a key with each other but not with training; "
-                   "only leaks from the training set count here, so expect [].")
+
+    def compare(got, expected, case):
+        got = expect_list(got, "find_leaks", item=str, item_name="piece ids")
+        if sorted(got) != sorted(expected):
+            raise Hint(f"expected the leaked ids {sorted(expected)} (in any order), got {got}. Collect the "
+                       "training keys in a set, then list the valid and test pieces whose key is in it; "
+                       "keys shared by valid and test only are not leaks.")
+
+    key_of = {"a": "k1", "b": "k2", "c": "k3", "d": "k2", "e": "k4", "f": "k4", "g": "k5"}
+    cases = [Case(({"train": ["a", "b", "c"], "valid": ["d"], "test": ["g"]}, key_of), "a leak into valid"),
+             Case(({"train": ["a", "b"], "valid": ["c"], "test": ["d", "g"]}, key_of), "a leak into test"),
+             Case(({"train": ["a"], "valid": ["e"], "test": ["f"]}, key_of),
+                  "valid and test share a key, training does not: no leak"),
+             Case(({"train": ["a", "c"], "valid": ["g"], "test": []}, key_of), "no leaks at all")]
+    cases += [Case(_random_splits(rng)) for _ in range(10)]
+    run_cases(answer, "find_leaks", cases, find_leaks_reference, compare, mistakes={
+        "the valid split can leak too": lambda splits, key_of: [
+            p for p in splits["test"] if key_of[p] in {key_of[t] for t in splits["train"]}]})
 
 
 @register("data-allowed-shifts")
-def check_allowed_shifts(answer):
+def check_allowed_shifts(answer, rng: random.Random) -> None:
+    """Lesson 2, exercise 5: ``allowed_shifts(lowest, highest, low, high, max_shift)`` against ``helpers.dataset``.
+
+    Example: ``check("data-allowed-shifts", allowed_shifts)``
+    """
     expect_function(answer, "allowed_shifts")
-    cases = [(60, 72, 55, 79, 6), (60, 72, 60, 72, 6), (48, 96, 55, 79, 6), (60, 64, 0, 127, 3)]
-    for lowest, highest, low, high, max_shift in cases:
-        expected = dataset.allowed_shifts(lowest, highest, low, high, max_shift)
-        got = call(answer, lowest, highest, low, high, max_shift)
-        if not isinstance(got, list) or sorted(got) != expected:
-            raise Hint(f"allowed_shifts({lowest}, {highest}, low={low}, high={high}, "
-                       f"max_shift={max_shift}) should be {expected}, got {got!r}. Keep a shift s "
-                       "(from -max_shift to +max_shift, both included) when lowest + s >= low "
-                       "and highest + s <= high.")
+
+    def compare(got, expected, case):
+        got = expect_list(got, "allowed_shifts")
+        if sorted(expect_int(s, "a shift") for s in got) != expected:
+            raise Hint(f"expected {expected}, got {got}. Keep a shift s from -max_shift to +max_shift "
+                       "(both included) when lowest + s >= low and highest + s <= high (both included).")
+
+    cases = [Case((60, 72, 55, 79, 6)), Case((60, 72, 60, 72, 6), "the tune fills the range exactly"),
+             Case((48, 96, 55, 79, 6), "the tune is wider than the range: no shift fits"),
+             Case((60, 64, 0, 127, 0), "max_shift 0"), Case((60, 64, 57, 66, 3), "both ends reached")]
+    for _ in range(12):
+        low = rng.randint(30, 60)
+        high = low + rng.randint(6, 30)
+        lowest = rng.randint(low - 4, high - 2)
+        cases.append(Case((lowest, lowest + rng.randint(0, high - lowest + 3), low, high, rng.randint(1, 8))))
+    run_cases(answer, "allowed_shifts", cases, dataset.allowed_shifts, compare)

@@ -9,6 +9,12 @@ with nbformat (never by editing raw JSON), outputs are dropped.
 
     python -m helpers build-exercises           # write exercises/
     python -m helpers build-exercises --check   # exit 1 if exercises/ is stale
+
+"Run All" must go through an exercise notebook whose exercises are not done:
+each check cell says "not done yet", and any other cell that calls a function
+an exercise defines must hold it in ``with needs_exercises():`` (from
+``helpers.check``), which skips it with one line while the stub raises. The
+builder refuses a solution notebook with such a call outside that block.
 """
 
 import re
@@ -25,8 +31,12 @@ class SolutionFormatError(ValueError):
     """A solution notebook's markers are unbalanced or misplaced."""
 
 
-def stub_code(source, number, title, where):
-    """Replace each BEGIN/END SOLUTION block in one cell's code by a stub."""
+def stub_code(source: str, number: int, title: str, where: str) -> str:
+    """Replace each BEGIN/END SOLUTION block in one cell's code by a stub that raises.
+
+    ``where`` names the cell in errors about unbalanced markers.
+    Example: ``stub_code(cell.source, 3, "a melody", "nb, cell 8")`` -> code whose stub raises ``NotImplementedError("Exercise 3: a melody")``
+    """
     out, inside = [], False
     for line in source.splitlines():
         stripped = line.strip()
@@ -49,14 +59,47 @@ def stub_code(source, number, title, where):
     return "\n".join(out)
 
 
-def make_exercise(nb, name="notebook"):
+def _defined_in_solutions(nb) -> set[str]:
+    """The names of the functions that the notebook's solution cells define (``def name(``)."""
+    names = set()
+    for cell in nb.cells:
+        if cell.cell_type == "code" and BEGIN in cell.source:
+            names.update(re.findall(r"^def\s+(\w+)\s*\(", cell.source, re.MULTILINE))
+    return names
+
+
+def check_guarded_uses(nb, name: str = "notebook") -> None:
+    """Raise SolutionFormatError if a cell outside the exercises calls an exercise's function unguarded.
+
+    A cell that calls ``f(...)`` for an ``f`` defined in a solution block must
+    do so inside ``with needs_exercises():``, so that "Run All" skips it with
+    one line while the exercise is not done. Check cells (the ones with the
+    solution block) are exempt: ``check`` itself reports "not done yet".
+    Example: ``check_guarded_uses(nbformat.read("solutions/easy/01_midi_and_notes.ipynb", 4))``
+    """
+    functions = _defined_in_solutions(nb)
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type != "code" or BEGIN in cell.source or "with needs_exercises():" in cell.source:
+            continue
+        used = sorted(f for f in functions if re.search(rf"(?<![\w.]){f}\s*\(", cell.source))
+        if used:
+            raise SolutionFormatError(
+                f"{name}, cell {index}: calls {', '.join(used)} (an exercise) outside "
+                "'with needs_exercises():'; wrap the cell's code in that block so that Run All "
+                "skips it while the exercise is not done")
+
+
+def make_exercise(nb, name: str = "notebook"):
     """Return a new notebook: ``nb`` with answers stubbed and outputs removed.
 
     Exercise numbers and titles come from the latest markdown heading
-    "### Exercise N: title" above the code cell.
+    "### Exercise N: title" above the code cell. Refuses (SolutionFormatError)
+    a notebook that calls an exercise's function outside ``with needs_exercises():``.
+    Example: ``make_exercise(nbformat.read("solutions/easy/00_getting_started.ipynb", 4), "easy/00_getting_started.ipynb")``
     """
     import nbformat
 
+    check_guarded_uses(nb, name)
     ex = nbformat.from_dict(nbformat.v4.new_notebook())
     ex.metadata = dict(nb.metadata)
     number, title = 0, ""
@@ -88,8 +131,11 @@ def _renumber_ids(nb):
         cell["id"] = f"cell-{i}"
 
 
-def expected_exercises(root=REPO_ROOT):
-    """Map each exercise path to the text the generator would write for it."""
+def expected_exercises(root: Path = REPO_ROOT) -> dict:
+    """Map each exercise path to the text the generator would write for it.
+
+    Example: ``len(expected_exercises())`` -> ``9``
+    """
     import nbformat
 
     root = Path(root)
@@ -101,8 +147,11 @@ def expected_exercises(root=REPO_ROOT):
     return result
 
 
-def build_exercises(check=False, root=REPO_ROOT):
-    """Write exercises/ (or, with ``check``, list the stale files). Returns the problems."""
+def build_exercises(check: bool = False, root: Path = REPO_ROOT) -> list[str]:
+    """Write exercises/ (or, with ``check``, list the stale files). Returns the problems.
+
+    Example: ``build_exercises(check=True)`` -> ``[]``
+    """
     root = Path(root)
     expected = expected_exercises(root)
     problems = []
