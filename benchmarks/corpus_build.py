@@ -4,8 +4,9 @@
    cache folder, with one worker per CPU; then a second build, which finds the
    valid cache, and the time corpus_table() takes to load.
 2. The same sample of folk tunes (every n-th tune of the corpus) parsed in this
-   one process by symusic (what the build uses) and by music21's own ABC
-   parser, ``music21.converter.parse(text, format="abc")``.
+   one process by symusic (what the build does: ornaments removed, abc2midi
+   with its bar-line drum) and by music21's own ABC parser,
+   ``music21.converter.parse(text, format="abc")``.
 
 Lesson 2 (notebooks/easy/02_building_a_dataset.ipynb) quotes these figures.
 Run: .venv/bin/python benchmarks/corpus_build.py [sample size, default 100]
@@ -36,6 +37,14 @@ def full_build():
     print(f"  total       {manifest['build_seconds']:6.1f} s (with writing the cache)")
     print(f"  second build with a valid cache {cached:.3f} s; "
           f"corpus_table() {load:.3f} s ({len(table):,} rows)")
+    c = manifest["counts"]
+    print(f"  pickups: {c['folk_pickups']:,} of {c['folk']:,} folk tunes, {c['chorale_pickups']} of "
+          f"{c['chorales']} chorales; bar lines off the grid: {c['bar_lines_off_grid']:,} of "
+          f"{c['bar_lines']:,} ({c['bar_lines_off_grid'] / c['bar_lines']:.1%}) in "
+          f"{c['folk_tunes_off_grid']:,} tunes")
+    print(f"  removed: {c['grace_notes']:,} grace notes ({c['tunes_with_grace_notes']:,} tunes), "
+          f"{c['ornaments']:,} trills, rolls and fermatas, "
+          f"{c['repeats_skipped']} repeated O'Neill's tunes")
     print(f"  {corpus.summary_line(manifest)}")
 
 
@@ -71,11 +80,11 @@ def compare_parsers(size):
     """Time symusic and music21 on the same tunes, in this one process."""
     import music21
 
-    from helpers.corpus import parse_abc_tune
+    from helpers.corpus import parse_abc_tune, strip_ornaments
 
     tunes = sample_tunes(size)
     music21.converter.parse(tunes[0], format="abc")  # load music21's modules first
-    fast, fast_failed = seconds_to_parse(parse_abc_tune, tunes)
+    fast, fast_failed = seconds_to_parse(lambda t: parse_abc_tune(strip_ornaments(t)[0]), tunes)
     slow, slow_failed = seconds_to_parse(lambda t: music21.converter.parse(t, format="abc"), tunes)
     print(f"ABC parsing, the same {len(tunes)} tunes, one process:")
     print(f"  symusic  {fast:6.2f} s ({1000 * fast / len(tunes):5.1f} ms a tune, "

@@ -2,7 +2,8 @@
 
 The real corpus is built once per test session (20-40 s on 2 cores, nothing
 when the cache is already valid) and shared; tests of the cache itself build
-a tiny corpus (``limit_files=1``) in a temporary folder.
+a tiny corpus (``limit_files=1``) in a temporary folder. The music itself
+(pickups, ornaments, repeated tunes) is checked in tests/test_corpus_music.py.
 """
 
 import json
@@ -12,6 +13,7 @@ import pytest
 
 from helpers import corpus
 from helpers.__main__ import main
+from helpers.corpus import build
 
 BROKEN_TUNES = [
     (1, "X:1\nT:Good\nM:2/4\nL:1/8\nK:G\nGABc|d2d2|\n"),
@@ -41,8 +43,8 @@ def tiny_cache(tmp_path, monkeypatch):
 def count_parses(monkeypatch):
     """Count the calls to the ABC worker (in-process builds, ``workers=1``)."""
     calls = []
-    parse = corpus.parse_abc_file
-    monkeypatch.setattr(corpus, "parse_abc_file", lambda *task: calls.append(1) or parse(*task))
+    parse = build.parse_abc_file
+    monkeypatch.setattr(build, "parse_abc_file", lambda *task: calls.append(1) or parse(*task))
     return calls
 
 
@@ -51,7 +53,8 @@ def count_parses(monkeypatch):
 def test_the_corpus_holds_the_folk_tunes_and_chorales(manifest, table):
     counts = manifest["counts"]
     assert counts["folk"] >= 11_000 and counts["chorales"] >= 350
-    assert counts["essen"] >= 8_000 and counts["oneills"] >= 1_900 and counts["ryans"] >= 1_000
+    assert counts["essen"] >= 8_000 and counts["ryans"] >= 1_000
+    assert counts["oneills"] == 1_839  # the book's 1,850 less the 11 numbers music21 lacks
     assert len(table) == counts["folk"] + counts["chorales"]
     assert table["collection"].value_counts().to_dict() == {c: counts[c] for c in corpus.COLLECTIONS}
     assert counts["notes"] == table["n_notes"].sum() > 1_000_000
@@ -69,6 +72,9 @@ def test_metadata_columns_are_filled(table):
     assert (table["meter"] != "").mean() >= 0.95 and (table["key"] != "").mean() >= 0.99
     assert not table[["title", "region", "type", "meter", "key"]].isna().any().any()
     assert (table["lowest"] <= table["highest"]).all() and (table["beats"] > 0).all()
+    bar = table["meter"].map(lambda m: corpus.bar_ticks(m) / corpus.TPQ)
+    assert ((table["pickup"] >= 0) & (table["pickup"] < bar)).all()
+    assert (table["bars_off_grid"] >= 0).all()
 
 
 def test_dance_types_are_normalised(table):
@@ -79,13 +85,24 @@ def test_dance_types_are_normalised(table):
     assert all(t == t.lower().strip() for t in types)
 
 
+def test_jigs_meters_are_as_the_docstring_says(table):
+    """tune_type's docstring: O'Neill's jigs are in 6/8; Ryan's also in 9/8, 2/4 and 2/2."""
+    oneills = table[(table["collection"] == "oneills") & table["type"].isin(["jig", "double jig"])]
+    assert (oneills["meter"] == "6/8").mean() > 0.99
+    ryans = table[(table["collection"] == "ryans") & (table["type"] == "jig")]
+    assert {"6/8", "9/8", "2/4", "2/2"} <= set(ryans["meter"])
+    assert (ryans["meter"] == "6/8").mean() > 0.75
+
+
 @pytest.mark.parametrize("piece_id, expected", [
     ("essen/han1/0001", {"title": "Renmin gongshe shizai hao", "region": "China, Shaanxi, Zizhou",
                          "country": "China", "type": "Wuge, Shuichuan qu. Xin minge",
-                         "meter": "2/4", "key": "C", "tune": 1}),
+                         "meter": "2/4", "key": "C", "tune": 1, "pickup": 0.0}),
     ("oneills/0001-0050/0001", {"title": "The Enchanted Valley", "type": "air", "key": "Gm"}),
+    ("oneills/0550-0625/0016", {"title": "Fragrant Blossoms.", "type": "jig", "meter": "6/8",
+                                "tune": 565, "pickup": 0.5, "bars_off_grid": 0}),
     ("ryans/AcaciaReel/1", {"title": "Acacia -- Reel", "type": "reel", "meter": "2/4", "key": "G"}),
-    ("chorales/bwv66.6", {"type": "chorale", "meter": "4/4", "key": "F#m"}),
+    ("chorales/bwv66.6", {"type": "chorale", "meter": "4/4", "key": "F#m", "pickup": 1.0}),
 ])
 def test_known_rows(table, piece_id, expected):
     row = table.set_index("id").loc[piece_id]
@@ -103,9 +120,13 @@ def test_load_piece_matches_its_table_row(table, piece_id):
     assert seq.tempos[0].qpm == pytest.approx(row["qpm"])
     assert seq.total_time == pytest.approx(row["beats"] * 60 / row["qpm"])
     numerator, denominator = row["meter"].split("/")
+    assert len(seq.time_signatures) == 1 and seq.time_signatures[0].time == 0
     assert (seq.time_signatures[0].numerator, seq.time_signatures[0].denominator) == \
         (int(numerator), int(denominator))
     assert all(n.end_time > n.start_time for n in seq.notes)
+    first = min(n.start_time for n in seq.notes) * row["qpm"] / 60  # in quarter notes
+    bar = corpus.bar_ticks(row["meter"]) / corpus.TPQ
+    assert first == pytest.approx(bar - row["pickup"] if row["pickup"] else 0)
 
 
 def test_every_chorale_has_four_voices(manifest, table):
@@ -153,8 +174,8 @@ def test_a_valid_cache_is_not_rebuilt(manifest, monkeypatch):
     def must_not_run(*args, **kwargs):
         raise AssertionError("the corpus was parsed again")
 
-    monkeypatch.setattr(corpus, "folk_tasks", must_not_run)
-    monkeypatch.setattr(corpus, "chorale_tasks", must_not_run)
+    monkeypatch.setattr(build, "folk_tasks", must_not_run)
+    monkeypatch.setattr(build, "chorale_tasks", must_not_run)
     assert corpus.build_corpus()["built_at"] == manifest["built_at"]
 
 
@@ -164,7 +185,9 @@ def test_cli_build_and_info_print_the_summary(manifest, capsys):
     assert len(out) == 1 and out[0] == corpus.summary_line(manifest)
     assert "folk tunes (essen" in out[0] and "chorales" in out[0]
     assert main(["data", "info"]) == 0
-    assert capsys.readouterr().out.strip().endswith(out[0])
+    info = capsys.readouterr().out.strip().splitlines()
+    assert info[-1] == out[0]
+    assert "pickups:" in info[1] and "grace notes" in info[1] and "off the grid" in info[1]
 
 
 # --- the worker and the cache, on tiny builds ---------------------------------
@@ -255,3 +278,15 @@ def test_tunes_split_at_x_lines_and_headers_are_cleaned():
 ])
 def test_field_cleaning(function, value, expected):
     assert function(value) == expected
+
+
+@pytest.mark.parametrize("collection, fields, expected", [
+    ("oneills", {"X": "800", "B": "O'Neill's 700"}, 700),
+    ("oneills", {"X": "0", "B": "O'Neill's 1646"}, 1646),
+    ("oneills", {"X": "1710", "B": "O'NEILL'S 1710"}, 1710),
+    ("oneills", {"X": "12"}, 12),
+    ("essen", {"X": "5", "B": "O'Neill's 700"}, 5),  # only O'Neill's B: names the book
+    ("ryans", {"X": "x"}, 3),  # no number: the place in the file
+])
+def test_tune_numbers_come_from_the_book(collection, fields, expected):
+    assert corpus.tune_number(collection, fields, 3) == expected
