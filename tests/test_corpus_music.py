@@ -295,3 +295,27 @@ def test_musicxml_bar_lines_follow_the_measures():
     lines = corpus.musicxml_bar_lines(text)
     assert lines[:3].tolist() == [0, 480, 2400]  # a quarter-note upbeat, then 4/4 bars
     assert (np.diff(lines[1:]) % 480 == 0).all()
+
+
+def test_on_the_16th_grid_only_written_chords_share_a_step(table):
+    """What the tokenizers see: grace notes gone, and figures finer than a 16th (triplets of 16ths,
+    32nds) thinned by the tokenizers' grid, so fewer than 2 % of O'Neill's and Ryan's tunes have two
+    notes on one 16th step that the ABC does not write as a chord (in fact none); the written chords
+    (double stops such as [A4a4]) stay chords."""
+    from helpers.tokenizers import PositionTokenizer
+
+    irish = table[table["collection"].isin(["oneills", "ryans"])]
+    tokenizer = PositionTokenizer()
+    not_chords, chords, thinned = 0, 0, 0
+    for piece_id, piece in zip(irish["id"], corpus.load_pieces(list(irish["id"]))):
+        _, written_start, _ = corpus.piece_arrays(piece_id)
+        written_chord = len(set(written_start.tolist())) < len(written_start)
+        starts = [round(note.start_time, 6) for note in tokenizer.prepare(piece).notes]
+        shared = len(set(starts)) < len(starts)
+        chords += shared and written_chord
+        not_chords += shared and not written_chord
+        tokenizer.encode(piece)
+        thinned += tokenizer.last_report.finer
+    assert not_chords < 0.02 * len(irish) and not_chords == 0
+    assert 0 < chords < 0.05 * len(irish)
+    assert thinned > 1000     # the 16th-note triplets of hornpipes and reels, reported

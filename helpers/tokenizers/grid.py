@@ -40,6 +40,7 @@ class Report:
     drums: int = 0          # drum notes: skipped (the schemes are for pitched notes)
     out_of_range: int = 0   # pitched notes outside the pitch range: dropped
     duplicates: int = 0     # a second note with the same pitch and start: dropped (longest kept)
+    finer: int = 0          # a note of a figure finer than the grid (e.g. a 16th-note triplet): dropped
     shortened: int = 0      # notes made shorter: too long, overlapped, or partly under a higher one
     hidden: int = 0         # melody only: notes entirely under a higher note: dropped
     meters_replaced: int = 0  # positions only: time signatures not in the vocabulary, read as 4/4
@@ -51,7 +52,8 @@ class Report:
 
     def __str__(self):
         labels = {"drums": "drum notes skipped", "out_of_range": "out of the pitch range (dropped)",
-                  "duplicates": "duplicates dropped", "shortened": "shortened",
+                  "duplicates": "duplicates dropped",
+                  "finer": "notes of figures finer than the grid dropped", "shortened": "shortened",
                   "hidden": "hidden under a higher note (dropped)",
                   "meters_replaced": "time signatures read as 4/4"}
         changes = [f"{label}: {getattr(self, key)}" for key, label in labels.items()
@@ -116,11 +118,39 @@ def read_notes(piece, steps_per_quarter, pitch_range, report):
     if not kept:
         return []
     tempo_map = TempoMap(piece)
-    starts, ends = grid_span(tempo_map.beats([n.start_time for n in kept]),
-                             tempo_map.beats([n.end_time for n in kept]), steps_per_quarter)
-    notes = sorted(zip(starts.tolist(), [n.pitch for n in kept], ends.tolist(),
-                       [n.velocity for n in kept]))
+    exact_starts = tempo_map.beats([n.start_time for n in kept]) * steps_per_quarter
+    exact_ends = tempo_map.beats([n.end_time for n in kept]) * steps_per_quarter
+    starts, ends = grid_span(exact_starts / steps_per_quarter, exact_ends / steps_per_quarter,
+                             steps_per_quarter)
+    keep = thin_finer_than_grid([n.instrument for n in kept], exact_starts, exact_ends, starts, report)
+    notes = sorted((int(starts[i]), kept[i].pitch, int(ends[i]), kept[i].velocity) for i in keep)
     return drop_duplicates(notes, report)
+
+
+def thin_finer_than_grid(voices, exact_starts, exact_ends, steps, report):
+    """The indices of the notes to keep when a voice's figure is finer than the grid.
+
+    Two notes of one voice (instrument) that follow each other (the first has
+    ended when the second starts) but land on the same step, such as two notes
+    of a 16th-note triplet on a 16th grid, cannot both be written: the one
+    whose exact start is nearer the step stays (the earlier on a tie) and the
+    other is counted in ``report.finer``. Notes that sound together (a written
+    chord, or a chord played slightly rolled) stay a chord.
+    """
+    order = sorted(range(len(steps)), key=lambda i: (voices[i], exact_starts[i]))
+    keep, last = [], None
+    for i in order:
+        follows = (last is not None and voices[i] == voices[last] and steps[i] == steps[last]
+                   and exact_starts[i] > exact_starts[last] + 1e-6
+                   and exact_ends[last] <= exact_starts[i] + 1e-6)
+        if not follows:
+            keep.append(i)
+            last = i
+            continue
+        report.finer += 1
+        if abs(exact_starts[i] - steps[i]) < abs(exact_starts[last] - steps[last]):
+            keep[-1] = last = i
+    return keep
 
 
 def drop_duplicates(notes, report):
