@@ -94,14 +94,24 @@ def learning_rate(step: int, cfg: TrainConfig) -> float:
     return cfg.min_lr + 0.5 * (cfg.lr - cfg.min_lr) * (1 + math.cos(math.pi * progress))
 
 
-def get_batch(data: torch.Tensor, batch_size: int, block_size: int, generator: torch.Generator):
+def get_batch(data: torch.Tensor, batch_size: int, block_size: int, generator: torch.Generator,
+              starts: torch.Tensor | None = None):
     """Random windows of a 1-D token tensor: inputs and the same shifted by one (targets).
+
+    ``starts`` (optional): the only positions a window may begin at, e.g. each
+    piece's BOS, so that a model conditioned by its first tokens always sees them.
 
     Example: ``x, y = get_batch(data.stream("train"), 32, 256, torch.Generator().manual_seed(0))``
     """
     if len(data) <= block_size + 1:
         raise ValueError(f"{len(data)} tokens is too few for windows of {block_size + 1}")
-    starts = torch.randint(len(data) - block_size - 1, (batch_size,), generator=generator)
+    if starts is None:
+        starts = torch.randint(len(data) - block_size - 1, (batch_size,), generator=generator)
+    else:
+        allowed = starts[starts < len(data) - block_size - 1]
+        if len(allowed) == 0:
+            raise ValueError(f"no window of {block_size + 1} tokens starts at any of the {len(starts)} starts")
+        starts = allowed[torch.randint(len(allowed), (batch_size,), generator=generator)]
     x = torch.stack([data[s:s + block_size] for s in starts.tolist()])
     y = torch.stack([data[s + 1:s + block_size + 1] for s in starts.tolist()])
     return x, y
@@ -145,8 +155,11 @@ def score(model, data, split: str, block_size: int = 256) -> dict:
 
 def train(model, train_ids: torch.Tensor, valid_ids: torch.Tensor, cfg: TrainConfig,
           out_dir: str | Path, tokenizer_json: str, resume: bool = False, progress: bool = True,
-          plot: bool = True, meta: dict | None = None, stop_after: int | None = None) -> list:
+          plot: bool = True, meta: dict | None = None, stop_after: int | None = None,
+          starts: torch.Tensor | None = None) -> list:
     """Train ``model``; return the history, a list of {step, train_loss, valid_loss, lr}.
+
+    ``starts`` (optional): where training windows may begin (see :func:`get_batch`).
 
     ``stop_after`` (a step number) interrupts the run there, as a crash would:
     the tests use it to check that resuming gives identical weights.
@@ -166,7 +179,7 @@ def train(model, train_ids: torch.Tensor, valid_ids: torch.Tensor, cfg: TrainCon
     bar = _progress_bar(cfg.max_steps, state.step, progress)
     started, losses = time.monotonic(), []
     while state.step < cfg.max_steps and (stop_after is None or state.step < stop_after):
-        x, y = get_batch(train_ids, cfg.batch_size, cfg.block_size, generator)
+        x, y = get_batch(train_ids, cfg.batch_size, cfg.block_size, generator, starts)
         losses.append(train_step(model, optimizer, x.to(device), y.to(device),
                                  learning_rate(state.step, cfg), cfg.grad_clip))
         state.step += 1

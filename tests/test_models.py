@@ -202,3 +202,15 @@ def test_the_prompt_head_stays_in_view_past_the_context_when_asked():
     assert all(len(window) <= 7 for window in seen)
     with pytest.raises(ValueError, match="keep_prefix"):
         sample(Recorder(), [1, 9], 5, keep_prefix=3)
+
+
+def test_get_batch_with_starts_begins_every_window_at_one_of_them():
+    from helpers.training import get_batch
+
+    data = torch.arange(100)
+    starts = torch.tensor([0, 40, 70, 95])           # 95 leaves no room for a window of 9
+    x, y = get_batch(data, 64, 8, torch.Generator().manual_seed(0), starts)
+    assert set(x[:, 0].tolist()) == {0, 40, 70}
+    assert torch.equal(y, x + 1)
+    with pytest.raises(ValueError, match="no window"):
+        get_batch(data, 4, 8, torch.Generator().manual_seed(0), torch.tensor([95]))
