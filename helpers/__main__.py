@@ -9,6 +9,7 @@
     data info                  show what the corpus cache holds
     train --model M --out DIR  train a model on the folk corpus (lessons 7, 8)
     ship DIR --name NAME       copy DIR/best.pt to data/checkpoints/ with its manifest entry
+    condition train --out DIR  train the conditioned folk model (lesson 9)
     jsb train|ship|download    the JSB Chorales benchmark model (lesson 11)
 """
 
@@ -30,6 +31,8 @@ def main(argv=None):
     actions.add_parser("info")
     commands.add_parser("train", add_help=False,
                         help="train a model on the folk corpus (python -m helpers train --help)")
+    commands.add_parser("condition", add_help=False,
+                        help="train the conditioned folk model (python -m helpers condition train --help)")
     commands.add_parser("jsb", add_help=False,
                         help="the JSB Chorales benchmark model (python -m helpers jsb --help)")
     ship = commands.add_parser("ship", help="copy a trained model to data/checkpoints/")
@@ -39,6 +42,9 @@ def main(argv=None):
     if argv[:1] == ["jsb"]:     # lesson 11's benchmark model: train, ship, download
         from helpers.jsb import main as jsb_main
         return jsb_main(argv[1:])
+    if argv[:2] == ["condition", "train"]:   # lesson 9's prompted model
+        from helpers.conditioned_model import main as condition_main
+        return condition_main(argv[2:])
     if argv[:1] == ["train"]:   # its options come from the config dataclasses
         from helpers.train_command import main as train_main
         return train_main(argv[1:])
