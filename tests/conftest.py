@@ -105,3 +105,26 @@ def damaged_midi_files(tmp_path):
     paths["fifo"] = tmp_path / "pipe.mid"
     os.mkfifo(paths["fifo"])
     return paths
+
+
+# `make test-fast` runs `pytest -m "not slow"`: everything but these (a file, or a file and the
+# start of test names). `make test` and CI run them all.
+SLOW = {
+    "test_notebooks.py": ("",),                   # every notebook, run top to bottom
+    "test_studio_browser.py": ("",),              # JupyterLab in a real browser
+    "test_tokenizers.py": ("test_every_folk_tune_round_trips", "test_bach_chorales_round_trip"),
+    "test_corpus_music.py": ("test_first_downbeats_are_on_bar_lines_as_music21_reads_them",
+                             "test_chorale_pickups_agree_with_music21"),
+    "test_install.py": ("test_pip_resolves_the_course_on_colab",),   # pip's resolver, online
+}
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "slow: a test `make test-fast` leaves out (see tests/conftest.py)")
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        prefixes = SLOW.get(item.path.name, ())
+        if any(item.name.startswith(prefix) for prefix in prefixes):
+            item.add_marker(pytest.mark.slow)
