@@ -31,10 +31,12 @@ There are five fields (:data:`FIELDS`), each from what the corpus knows:
   tonic is applied by transposing what it writes
   (:func:`helpers.prompt.prompt_pieces`). Transposition is exact; a token
   for each of the 24 keys would have to be learned, from a corpus whose keys
-  crowd around G, D, F and C. Measured with ``benchmarks/obedience.py``
-  after 400 training steps: with a token per key (tunes moved at random to
-  spread the keys) 20 % of the pieces came out in the requested key; with
-  the tonic moved to C and a mode token, 60 %.
+  crowd around G, D, F and C. In one experiment made while designing lesson 9
+  (400 training steps, ``benchmarks/obedience.py`` on each model; the
+  token-per-key variant is not kept in the code, so nothing reruns it): with a
+  token per key (tunes moved at random to spread the keys) about 20 % of the
+  pieces came out in the requested key; with the tonic moved to C and a mode
+  token, about 60 %.
 * **density** (``DENSITY_low``, ``mid``, ``high``): notes per quarter note, cut
   at :data:`DENSITY_BOUNDS`, about the corpus's thirds. The corpus has no real
   tempos (almost every tune is at 120 quarter notes per minute), so "fast"
@@ -59,9 +61,10 @@ almost never sit at position 0. So each tune is cut into pieces of at most
 (:func:`repeat_conditions`: 5.5 % more tokens with every condition kept, 3 %
 with half dropped), and every training window starts at the start of a piece
 (:func:`piece_starts`, given to :func:`helpers.training.train` as
-``starts``). Measured after 400 training steps (with a token per key, the
-model left to write the time signature itself): with random windows 27 % of
-the pieces came out in the requested meter, with windows at piece starts 70 %.
+``starts``). In one experiment made while designing lesson 9 (400 training
+steps, a token per key, the model left to write the time signature itself;
+not rerun by any script): with random windows about 27 % of the pieces came
+out in the requested meter, with windows at piece starts about 70 %.
 """
 
 import random
