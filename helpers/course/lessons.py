@@ -61,12 +61,14 @@ LESSONS = [
     Lesson(8, "medium", "08_train_a_transformer", "Train a Transformer", 40,
            "attention, masks, positions, key/value cache; train the student project's model within "
            "10 minutes; compare with the LSTM and the n-gram"),
+    Lesson(9, "medium", "09_from_prompt_to_music", "From prompt to music", 40,
+           "conditioning tokens dropped at random, a prompt parser that shows what it understood, "
+           "obedience measured with a key finder, fine-tuning on a genre with its forgetting measured"),
 ]
 
 # Lessons of the syllabus (../shared/COURSE.md) that are not written yet; the
 # README lists them so that teachers see the whole plan.
 PLANNED = [
-    (9, "medium", "From prompt to music"),
     (10, "medium", "Latent spaces"), (11, "medium", "How good is it?"),
     (12, "easy", "The studio"),
 ]
