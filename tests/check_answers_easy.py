@@ -125,6 +125,42 @@ def _leaks_popping(s, k):
     return [i for name in ("valid", "test") for i in s[name] if k[i] in train]
 
 
+def _ikey(pitches, n):
+    return tuple(b - a for a, b in zip(pitches, pitches[1:]))[:n]
+
+
+def _groups(melodies, key):
+    by_key = {}
+    for piece, pitches in melodies.items():
+        by_key.setdefault(key(pitches), []).append(piece)
+    return [group for group in by_key.values() if len(group) > 1]
+
+
+def _near(melodies, n=24):
+    return [g for g in _groups(melodies, lambda p: _ikey(p, n)) if len(melodies[g[0]]) > 1]
+
+
+def _near_defaultdict(melodies, n=24):
+    from collections import defaultdict
+    by_key = defaultdict(set)
+    for piece in sorted(melodies, reverse=True):
+        steps = np.diff(np.asarray(melodies[piece], dtype=int))[:n]
+        if len(steps):
+            by_key[tuple(int(x) for x in steps)].add(piece)
+    return [sorted(group, reverse=True) for group in by_key.values() if len(group) >= 2]
+
+
+def _near_sets(melodies, n=24):
+    return [set(g) for g in _near(melodies, n)][::-1]
+
+
+def _near_popping(melodies, n=24):
+    for pitches in melodies.values():
+        if len(pitches) > n + 1:
+            pitches.pop()
+    return _near(melodies, n)
+
+
 def _shifts(steps, m):
     return [f"TIME_SHIFT_{m}"] * (steps // m) + ([f"TIME_SHIFT_{steps % m}"] if steps % m else [])
 
@@ -339,8 +375,9 @@ RIGHT = {
     "midi-snap": lambda s, qpm, k: round(s / (60 / qpm / k)) * (60 / qpm / k),
     "data-german-3-4": _german,
     "data-top-values": lambda t, c, n: list(t[c].value_counts().head(n).items()),
-    "data-interval-key": lambda p: tuple(b - a for a, b in zip(p, p[1:])),
+    "data-interval-key": lambda p, n=24: tuple(b - a for a, b in zip(p, p[1:]))[:n],
     "data-find-leaks": _leaks,
+    "data-near-duplicates": _near,
     "data-allowed-shifts": lambda lo, hi, low, high, m: [s for s in range(-m, m + 1) if lo + s >= low and hi + s <= high],
     "tok-time-shift": _shifts,
     "tok-melody-grid": _grid,
@@ -375,8 +412,13 @@ ALSO_RIGHT = {
                         lambda t: t[t["region"].fillna("").str.lower().str.contains("deutschland")
                                     & t["meter"].eq("3/4")].reset_index(drop=True)],
     "data-top-values": [_top_counter, lambda t, c, n: [[v, int(k)] for v, k in t[c].value_counts().items()][:n]],
-    "data-interval-key": [lambda p: tuple(np.diff(np.array(p, dtype=np.int64))), lambda p: tuple(map(int.__sub__, p[1:], p[:-1]))],
+    "data-interval-key": [lambda p, n=24: tuple(np.diff(np.array(p[:n + 1], dtype=np.int64))),
+                          lambda p, n=24: tuple(map(int.__sub__, p[1:n + 1], p[:n])),
+                          lambda p, n=24: dataset.interval_key(p, n)],
     "data-find-leaks": [lambda s, k: sorted(_leaks(s, k), reverse=True)],
+    "data-near-duplicates": [_near_defaultdict, _near_sets,
+                             lambda m, n=24: [g for g in dataset.find_duplicates(
+                                 list(m), [dataset.interval_key(p, n) for p in m.values()]) if len(m[g[0]]) > 1]],
     "data-allowed-shifts": [lambda lo, hi, low, high, m: [int(s) for s in np.arange(m, -m - 1, -1) if low <= lo + s and hi + s <= high],
                             lambda lo, hi, low, high, m: dataset.allowed_shifts(lo, hi, low, high, m)],
     "tok-time-shift": [_shifts_loop],
@@ -491,12 +533,14 @@ WRONG = {
         (lambda t, c, n: list(t[c].value_counts().head(n + 1).items()), "at most n pairs"),
     ],
     "data-interval-key": [
-        (lambda p: tuple(p), "expected"),
-        (lambda p: [b - a for a, b in zip(p, p[1:])], "expected the tuple"),
-        (lambda p: tuple(a - b for a, b in zip(p, p[1:])), "each pitch minus the one before"),
-        (lambda p: tuple(x - p[0] for x in p[1:]), "expected"),
-        (lambda p: tuple(b - a for a, b in zip(p, p[1:])) if len(p) > 1 else None, "expected the tuple"),
-        (lambda p: p.sort() or tuple(b - a for a, b in zip(p, p[1:])), "changed its input"),
+        (lambda p, n=24: tuple(b - a for a, b in zip(p, p[1:])), "keep only the first n steps"),
+        (lambda p, n=24: tuple(b - a for a, b in zip(p, p[1:]))[:n - 1], "n intervals need the first n + 1 notes"),
+        (lambda p, n=24: tuple(a - b for a, b in zip(p, p[1:]))[:n], "each step is the later pitch minus the earlier"),
+        (lambda p, n=24: [b - a for a, b in zip(p, p[1:])][:n], "expected the tuple"),
+        (lambda p, n=24: tuple(x - p[0] for x in p[1:])[:n], "expected"),
+        (lambda p, n=24: tuple(b - a for a, b in zip(p, p[1:]))[:n] if len(p) > 1 else None, "expected the tuple"),
+        (lambda p, n=24: p.sort() or tuple(b - a for a, b in zip(p, p[1:]))[:n], "changed its input"),
+        (lambda p, n=4: tuple(b - a for a, b in zip(p, p[1:]))[:n], "expected"),
     ],
     "data-find-leaks": [
         (lambda s, k: [i for i in s["test"] if k[i] in {k[j] for j in s["train"]}], "the valid split can leak too"),
@@ -506,6 +550,20 @@ WRONG = {
         (_leaks_popping, "changed its input"),
         (lambda s, k: [i for n in s for i in s[n] if k[i] in {k[j] for j in s["train"]}], "expected the leaked ids"),
         (lambda s, k: ["e"], "expected the leaked ids"),
+    ],
+    "data-near-duplicates": [
+        (lambda m, n=24: [[i for i in m if _ikey(m[i], n) == key] for key in dict.fromkeys(
+            _ikey(p, n) for p in m.values()) if key], "return only groups of two or more"),
+        (lambda m, n=24: [g for g in _groups(m, lambda p: tuple(p[:n + 1])) if len(m[g[0]]) > 1],
+         "compare the interval keys, not the pitches"),
+        (lambda m, n=24: [g for g in _groups(m, lambda p: _ikey(p, len(p))) if len(m[g[0]]) > 1],
+         "only the first n steps count"),
+        (lambda m, n=24: _groups(m, lambda p: _ikey(p, n)), "a melody with no steps"),
+        (lambda m, n=24: [g for g in _groups(m, lambda p: _ikey(p, n - 1)) if len(m[g[0]]) > 1], "expected the groups"),
+        (lambda m, n=24: {key: g for key, g in enumerate(_near(m, n))}, "should be a list"),
+        (lambda m, n=24: [",".join(g) for g in _near(m, n)], "each a list of ids"),
+        (_near_popping, "changed its input"),
+        (lambda m, n=24: [["tune", "up a fourth", "new ending"]], "expected the groups"),
     ],
     "data-allowed-shifts": [
         (lambda lo, hi, low, high, m: [s for s in range(-m, m) if lo + s >= low and hi + s <= high], "both included"),

@@ -2,7 +2,8 @@
 
 The checks build their own small tables, melodies and splits at random, with
 the traps real metadata has (capitals, missing values, near-miss meters,
-leaks into the valid split as well as the test split), so they run in a
+leaks into the valid split as well as the test split) and the variants a
+tune has (transposed, another ending, one note changed), so they run in a
 second and do not need the corpus cache.
 """
 
@@ -133,17 +134,25 @@ def check_top_values(answer, rng: random.Random) -> None:
     run_cases(answer, "top_values", cases, top_values_reference, compare)
 
 
-def interval_key_reference(pitches: list) -> tuple:
-    """The steps between consecutive pitches, as a tuple.
+def interval_key_reference(pitches: list, n: int = 24) -> tuple:
+    """The first ``n`` steps between consecutive pitches, as a tuple (``dataset.interval_key``).
 
-    Example: ``interval_key_reference([62, 66, 69])`` -> ``(4, 3)``
+    Example: ``interval_key_reference([62, 66, 69, 74], n=2)`` -> ``(4, 3)``
     """
-    return tuple(b - a for a, b in zip(pitches, pitches[1:]))
+    return dataset.interval_key(pitches, n)
+
+
+def _walk(rng: random.Random, length: int) -> list:
+    """A random melody: a walk of small steps (repeated notes included) from a random pitch."""
+    pitches = [rng.randint(50, 80)]
+    for _ in range(length - 1):
+        pitches.append(min(127, max(0, pitches[-1] + rng.choice([-5, -3, -2, -1, 0, 1, 2, 2, 3, 4, 7]))))
+    return pitches
 
 
 @register("data-interval-key")
 def check_interval_key(answer, rng: random.Random) -> None:
-    """Lesson 2, exercise 3: ``interval_key(pitches)``.
+    """Lesson 2, exercise 3: ``interval_key(pitches, n=24)``, the near-duplicate key.
 
     Example: ``check("data-interval-key", interval_key)``
     """
@@ -154,14 +163,22 @@ def check_interval_key(answer, rng: random.Random) -> None:
             raise Hint(f"expected the tuple {expected} (a tuple can be a dict key or go in a set), "
                        f"got {type(got).__name__} {got!r}.")
         if tuple(expect_int(x, "a step") for x in got) != expected:
-            raise Hint(f"expected {expected}: each pitch minus the one before it; got {got}.")
+            raise Hint(f"expected {expected}: the first n steps, each pitch minus the one before it "
+                       f"(n steps need n + 1 notes); got {got}.")
 
-    tune = [62, 66, 69, 74, 69, 66]
-    cases = [Case((tune,)), Case(([p + 7 for p in tune],), "the same tune 7 semitones higher"),
-             Case(([62],), "one note: no steps"), Case(([],), "no notes"),
-             Case(([5, 100, 127, 0],), "pitches with one and three digits")]
-    cases += [Case(([random_pitch(rng) for _ in range(rng.randint(2, 9))],)) for _ in range(10)]
-    run_cases(answer, "interval_key", cases, interval_key_reference, compare)
+    tune = [62, 66, 69, 74, 69, 66, 62, 64, 66, 67]
+    cases = [Case((tune, 4)), Case(([p + 7 for p in tune], 4), "the same tune 7 semitones higher"),
+             Case((tune[:3], 24), "a melody shorter than n: all its steps"),
+             Case((tune, 9), "exactly n + 1 notes: every step"),
+             Case(([62], 24), "one note: no steps"), Case(([], 24), "no notes"),
+             Case(([5, 100, 127, 0], 2), "pitches with one and three digits"),
+             Case((_walk(rng, 30),), "n left at its default, 24, on a 30-note melody")]
+    cases += [Case((_walk(rng, rng.randint(2, 12)), rng.randint(1, 10))) for _ in range(10)]
+    run_cases(answer, "interval_key", cases, interval_key_reference, compare, mistakes={
+        "n intervals need the first n + 1 notes, not the first n": lambda p, n=24: dataset.interval_key(p[:n], n),
+        "keep only the first n steps": lambda p, n=24: dataset.interval_key(p, len(p)),
+        "each step is the later pitch minus the earlier one": lambda p, n=24: tuple(
+            -step for step in dataset.interval_key(p, n))})
 
 
 def find_leaks_reference(splits: dict, key_of: dict) -> list:
@@ -221,9 +238,107 @@ def check_find_leaks(answer, rng: random.Random) -> None:
             p for p in splits["test"] if key_of[p] in {key_of[t] for t in splits["train"]}]})
 
 
+def near_duplicates_reference(melodies: dict, n: int = 24) -> list:
+    """Groups (lists of ids, two or more) of melodies with the same :func:`dataset.interval_key`.
+
+    ``melodies`` maps an id to a list of pitches. A melody with no steps (one
+    note or none) is nobody's near-duplicate, as in ``dataset.group_pieces``.
+    Example: ``near_duplicates_reference({"a": [60, 62], "b": [65, 67], "c": [60]})`` -> ``[["a", "b"]]``
+    """
+    ids = list(melodies)
+    keys = [dataset.interval_key(melodies[piece], n) for piece in ids]
+    return [group for group in dataset.find_duplicates(ids, keys) if keys[ids.index(group[0])]]
+
+
+def _as_groups(got) -> list:
+    """The learner's groups as sorted lists of ids, in sorted order; a Hint when the shape is wrong."""
+    got = expect_list(got, "near_duplicates")
+    groups = []
+    for group in got:
+        if not isinstance(group, (list, tuple, set)) or not all(isinstance(i, str) for i in group):
+            raise Hint(f"near_duplicates should return a list of groups, each a list of ids (strings), "
+                       f"but one group is {type(group).__name__} {group!r}.")
+        groups.append(sorted(group))
+    return sorted(groups)
+
+
+def _variant(rng: random.Random, tune: list, n: int) -> list:
+    """A changed copy of ``tune``: transposed, with a new ending after ``n`` steps, or one note changed."""
+    kind = rng.choice(["transposed", "new ending", "one note changed", "transposed"])
+    if kind == "transposed":
+        shift = rng.choice([-7, -5, -2, 2, 3, 5, 12])
+        return [min(127, max(0, p + shift)) for p in tune]
+    if kind == "new ending":   # the notes after the first n steps change
+        return tune[:n + 1] + _walk(rng, rng.randint(1, 5))
+    changed = list(tune)
+    changed[rng.randrange(len(changed))] += rng.choice([-2, -1, 1, 2])
+    return changed
+
+
+def _random_melodies(rng: random.Random, n: int) -> dict:
+    """Ids -> pitches: a few tunes, their variants (some near-duplicates, some not), one-note melodies."""
+    names = iter(rng.sample([f"{a}{b}" for a in "abcdefghjkmnpqrstuvwxyz" for b in range(10)], 40))
+    melodies = {}
+    for _ in range(rng.randint(2, 4)):
+        tune = _walk(rng, rng.randint(max(2, n - 2), n + 6))
+        melodies[next(names)] = tune
+        for _ in range(rng.randint(0, 3)):
+            melodies[next(names)] = _variant(rng, tune, n)
+    if rng.random() < 0.5:
+        melodies[next(names)] = [rng.randint(50, 80)]
+    items = list(melodies.items())
+    rng.shuffle(items)
+    return dict(items)
+
+
+@register("data-near-duplicates")
+def check_near_duplicates(answer, rng: random.Random) -> None:
+    """Lesson 2, exercise 5: ``near_duplicates(melodies, n=24)``.
+
+    Example: ``check("data-near-duplicates", near_duplicates)``
+    """
+    expect_function(answer, "near_duplicates")
+
+    def compare(got, expected, case):
+        if _as_groups(got) != sorted(sorted(group) for group in expected):
+            raise Hint(f"expected the groups {sorted(sorted(g) for g in expected)} (in any order), got "
+                       f"{got}. Melodies are near-duplicates when their interval keys (first n steps) are "
+                       "equal; return only groups of two or more.")
+
+    tune = [62, 66, 69, 74, 69, 66, 62, 64]
+    fixed = {"tune": tune, "up a fourth": [p + 5 for p in tune], "new ending": tune[:5] + [60, 59],
+             "other": [60, 62, 64, 65, 67, 69, 71, 72]}
+    cases = [Case((fixed, 4), "a transposed copy and a copy with another ending"),
+             Case(({"dotted": tune, "even": list(tune), "other": tune[::-1]}, 24),
+                  "the same pitches in another rhythm, and melodies shorter than n"),
+             Case(({"tune": tune, "repeated": tune[:2] + tune[1:]}, 24),
+                  "one note split in two (a repeated note adds a step 0): not the same key"),
+             Case(({"start": tune[:3], "whole": tune}, 24), "a short melody that is the start of a longer one"),
+             Case(({"one": [60], "other one": [67], "none": [], "tune": tune}, 4),
+                  "one-note melodies and an empty one: no steps, nobody's near-duplicate"),
+             Case(({"a": [60, 62, 64], "b": [70, 72, 74], "c": [60, 59], "d": [61, 60], "e": [60, 62, 65]}, 2),
+                  "two separate groups"),
+             Case(({"a": tune},), "one melody, n left at its default"),
+             Case((_random_melodies(rng, 24),), "n left at its default, 24")]
+    for _ in range(10):
+        n = rng.randint(2, 6)
+        cases.append(Case((_random_melodies(rng, n), n)))
+    run_cases(answer, "near_duplicates", cases, near_duplicates_reference, compare, mistakes={
+        "return only groups of two or more ids": lambda m, n=24: [
+            [i for i in m if dataset.interval_key(m[i], n) == key]
+            for key in dict.fromkeys(dataset.interval_key(p, n) for p in m.values()) if key],
+        "compare the interval keys, not the pitches: a transposed copy is a near-duplicate": lambda m, n=24: [
+            g for g in dataset.find_duplicates(list(m), [tuple(p[:n + 1]) for p in m.values()]) if len(m[g[0]]) > 1],
+        "only the first n steps count: a new ending keeps a near-duplicate": lambda m, n=24: [
+            g for g in dataset.find_duplicates(list(m), [dataset.interval_key(p, 10 ** 6) for p in m.values()])
+            if len(m[g[0]]) > 1],
+        "a melody with no steps (one note or none) joins no group": lambda m, n=24: dataset.find_duplicates(
+            list(m), [dataset.interval_key(p, n) for p in m.values()])})
+
+
 @register("data-allowed-shifts")
 def check_allowed_shifts(answer, rng: random.Random) -> None:
-    """Lesson 2, exercise 5: ``allowed_shifts(lowest, highest, low, high, max_shift)`` against ``helpers.dataset``.
+    """Lesson 2, exercise 6: ``allowed_shifts(lowest, highest, low, high, max_shift)`` against ``helpers.dataset``.
 
     Example: ``check("data-allowed-shifts", allowed_shifts)``
     """
