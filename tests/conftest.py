@@ -2,12 +2,15 @@
 
 import os
 import struct
+import tempfile
 from pathlib import Path
 
 import pytest
 
 os.environ.setdefault("MPLBACKEND", "Agg")
 os.environ.setdefault("COURSE_QUICK", "1")
+# the studio (lesson 12) keeps its library here during the tests, not in output/studio/
+os.environ.setdefault("COURSE_STUDIO_DIR", os.path.join(tempfile.mkdtemp(prefix="studio-"), "studio"))
 
 ROOT = Path(__file__).resolve().parent.parent
 
