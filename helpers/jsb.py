@@ -184,6 +184,31 @@ def bernoulli_nll(probs: np.ndarray, pieces: list) -> float:
     return float(per_frame.mean())
 
 
+PROB_CLIP = 1e-7   # frame_nll_from_probs clips probabilities into [PROB_CLIP, 1 - PROB_CLIP]
+
+
+def frame_nll_from_probs(probs: np.ndarray, frames: np.ndarray) -> float:
+    """Mean NLL in nats per frame of 0/1 ``frames`` (T, 88) given each key's probability ``probs`` (T, 88).
+
+    A frame's NLL is the sum over its 88 keys of ``-log p`` (key sounds) or
+    ``-log(1 - p)`` (key off), natural logarithms; the result is the mean over
+    the frames. ``probs`` may also be one row of 88 (the same for every
+    frame). Probabilities are first clipped into ``[PROB_CLIP, 1 - PROB_CLIP]``
+    in float64: a float32 sigmoid returns exactly 1.0 for logits above about
+    17, which is not a model's belief but rounding, and ``0 * log 0`` would
+    give nan.
+    Example: ``frame_nll_from_probs(np.full((1, 88), 0.5), np.zeros((1, 88)))`` -> ``60.997`` (88 log 2)
+    """
+    probs, frames = np.asarray(probs, dtype=np.float64), np.asarray(frames, dtype=np.float64)
+    if frames.ndim != 2 or frames.shape[1] != 88:
+        raise ValueError(f"frames should have shape (T, 88), got {frames.shape}")
+    if probs.shape not in (frames.shape, (88,)):
+        raise ValueError(f"probs should have the shape of frames {frames.shape} or (88,), got {probs.shape}")
+    probs = np.clip(probs, PROB_CLIP, 1 - PROB_CLIP)
+    per_frame = -(frames * np.log(probs) + (1 - frames) * np.log1p(-probs)).sum(axis=1)
+    return float(per_frame.mean())
+
+
 # --- the frame model: training and scoring ------------------------------------------------
 
 def default_folder() -> Path:

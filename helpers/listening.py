@@ -9,8 +9,10 @@ learner is right about half of the time over many rounds, the model fools
 them: that is the test.
 
 Only widgets that exist in both ipywidgets 7.7 (Colab) and 8 (JupyterLab)
-are used (Button, HTML, Label, Output, HBox, VBox); the players come from
-:func:`helpers.playback.play` and are shown inside Output widgets.
+are used (Button, HTML, Label, HBox, VBox); the players come from
+:func:`helpers.playback.play` and are shown as the value of HTML widgets
+(not with ``display`` inside Output widgets, which can block a notebook run
+by nbclient: jupyter/nbclient issue 312).
 ``tests/test_listening.py`` clicks through it with ipywidgets 8.1 and 7.7.1.
 """
 
@@ -52,10 +54,10 @@ class ListeningTest:
     # --- the widgets -------------------------------------------------------------------
 
     def _build_widgets(self) -> None:
-        from ipywidgets import HTML, Button, HBox, Label, Output, VBox
+        from ipywidgets import HTML, Button, HBox, Label, VBox
 
         self.title = Label()
-        self.outputs = {"A": Output(), "B": Output()}
+        self.outputs = {"A": HTML(), "B": HTML()}
         self.buttons = {side: Button(description=f"{side} is real") for side in "AB"}
         self.buttons["A"].on_click(lambda _button: self.pick("A"))
         self.buttons["B"].on_click(lambda _button: self.pick("B"))
@@ -83,17 +85,12 @@ class ListeningTest:
 
     def _show_round(self) -> None:
         """Put this round's two players in place and reset the buttons and the reveal."""
-        from IPython.display import display
-
         from helpers.playback import play
 
         self.title.value = f"Round {self.round + 1} of {len(self.rounds)}: which one is real?"
         self.players = [play(piece, name=side) for side, (piece, _, _) in zip("AB", self.rounds[self.round])]
         for side, player in zip("AB", self.players):
-            output = self.outputs[side]
-            output.clear_output()
-            with output:
-                display(player)
+            self.outputs[side].value = player.html
         for button in self.buttons.values():
             button.disabled = False
         self.next_button.disabled = True

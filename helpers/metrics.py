@@ -222,6 +222,23 @@ def kl_divergence(a: np.ndarray, b: np.ndarray) -> float:
     return float(np.sum(p[inside] * np.log(p[inside] / q[inside])))
 
 
+def histogram_overlap(p: "np.ndarray | list", q: "np.ndarray | list") -> float:
+    """The overlapping area of two histograms over the same bins, each first scaled to total 1.
+
+    ``sum(min(p_i, q_i))`` after normalising: 1 for the same shape, 0 when no
+    bin is used by both. Counts or densities on an evenly spaced grid alike
+    (the bin width cancels). Each needs a positive total and no negative bin.
+    Example: ``histogram_overlap([2, 2, 0], [0, 1, 1])`` -> ``0.5``
+    """
+    p, q = np.asarray(p, dtype=float), np.asarray(q, dtype=float)
+    if p.shape != q.shape or p.ndim != 1:
+        raise ValueError(f"p and q should be two 1-D histograms of the same length, got shapes {p.shape} and {q.shape}")
+    for name, h in (("p", p), ("q", q)):
+        if (h < 0).any() or not h.sum() > 0:
+            raise ValueError(f"{name} should have no negative bin and a positive total, got {h.tolist()[:12]}")
+    return float(np.minimum(p / p.sum(), q / q.sum()).sum())
+
+
 def compare_sets(generated: list, reference: list, features: tuple | None = None) -> dict:
     """Yang & Lerch's comparison of a generated set with a reference set, feature by feature.
 
@@ -311,6 +328,27 @@ def melody_pitches(piece: "NoteSequence") -> list[int]:
     for pitch, onset in zip(pitches.tolist(), np.round(onsets, 6).tolist()):
         top[onset] = max(pitch, top.get(onset, pitch))
     return [top[onset] for onset in sorted(top)]
+
+
+def longest_shared_run(piece: list[int], tune: list[int]) -> int:
+    """The most consecutive notes of ``piece`` that also occur, in some key, as consecutive notes of ``tune``.
+
+    Transposition-free: two runs match when their intervals match, so ``k``
+    shared notes are ``k - 1`` shared intervals. Any single note matches
+    (1 when both melodies have notes); 0 when either is empty. Dynamic
+    programming over the two interval lists, ``len(piece) * len(tune)``
+    steps: :class:`MelodyIndex` is the fast way for a whole corpus.
+    Example: ``longest_shared_run([60, 62, 64, 65], [67, 69, 71, 50])`` -> ``3``
+    """
+    if not len(piece) or not len(tune):
+        return 0
+    a, b = np.diff(np.asarray(piece, np.int64)), np.diff(np.asarray(tune, np.int64))
+    best, previous = 0, np.zeros(len(b) + 1, np.int64)
+    for step in a:
+        current = np.zeros(len(b) + 1, np.int64)
+        current[1:] = np.where(b == step, previous[:-1] + 1, 0)
+        best, previous = max(best, int(current.max())), current
+    return best + 1
 
 
 @dataclass

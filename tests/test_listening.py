@@ -26,7 +26,8 @@ def widget_kinds(widget):
 def test_only_widgets_that_exist_in_ipywidgets_7_and_8():
     test = make_test()
     assert widget_kinds(test.show()) <= ALLOWED_WIDGETS
-    assert "Output" in widget_kinds(test.show())
+    assert "Output" not in widget_kinds(test.show())     # an Output can block nbclient (issue 312)
+    assert all("<audio" in test.outputs[side].value for side in "AB")   # the players are HTML values
 
 
 def test_each_round_pairs_one_real_and_one_generated_piece_in_seeded_order():
