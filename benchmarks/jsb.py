@@ -22,7 +22,8 @@ from pathlib import Path
 
 from helpers import jsb as J
 from helpers.checkpoints import pretrained_info
-from helpers.models.frames import FrameModel, FrameModelConfig, load_frame_model, train_frames
+from helpers.frame_training import load_frame_model, train_frames
+from helpers.models.frames import FrameModel, FrameModelConfig
 
 
 def seconds_per_step(jsb: dict, threads: int, steps: int = 40) -> float:

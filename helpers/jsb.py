@@ -39,6 +39,7 @@ from pathlib import Path
 import numpy as np
 
 from helpers.downloads import fetch
+from helpers.models.frames import piano_roll   # one frame format for the data and the model
 from helpers.paths import REPO_ROOT, cache_dir, file_sha256, write_atomic
 
 QUARTER_FILE = "jsb-chorales-quarter.json"
@@ -113,20 +114,6 @@ def load_jsb_16th(folder: str | Path) -> dict:
     Example: ``load_jsb_16th("../shared/benchmarks/jsb")["train"][0][0]`` -> ``[74, 70, 65, 58]``
     """
     return _read_json(folder, SIXTEENTH_FILE)
-
-
-def piano_roll(piece: list) -> np.ndarray:
-    """A piece's frames as a (frames, 88) array of 0/1: column k is MIDI pitch 21 + k.
-
-    Example: ``piano_roll([[21, 108]]).sum()`` -> ``2.0``
-    """
-    roll = np.zeros((len(piece), 88))
-    for t, frame in enumerate(piece):
-        for pitch in frame:
-            if not 21 <= pitch <= 108:
-                raise ValueError(f"frame {t}: pitch {pitch} is outside the piano's 21..108")
-            roll[t, pitch - 21] = 1
-    return roll
 
 
 def transpose_frames(piece: list, semitones: int) -> list:
@@ -280,7 +267,8 @@ def train_jsb_model(out_dir: str | Path, folder: str | Path | None = None, confi
     ``report.json`` (what ``python -m helpers jsb ship`` copies) to ``out_dir``.
     Example: ``train_jsb_model("output/jsb")["test"]["nats_per_frame"]`` -> ``5.3``
     """
-    from helpers.models.frames import FrameModel, FrameModelConfig, load_frame_model, train_frames
+    from helpers.frame_training import load_frame_model, train_frames
+    from helpers.models.frames import FrameModel, FrameModelConfig
     from helpers.training import seed_everything
 
     jsb, out_dir = load_jsb(folder or default_folder()), Path(out_dir)
@@ -312,7 +300,7 @@ def load_shipped(name: str = "jsb-frames") -> "FrameModel":
     Example: ``frame_nll(load_shipped(), load_jsb(default_folder())["test"])``
     """
     from helpers.checkpoints import CHECKPOINT_DIR, pretrained_info
-    from helpers.models.frames import load_frame_model
+    from helpers.frame_training import load_frame_model
 
     info = pretrained_info(name)
     return load_frame_model(CHECKPOINT_DIR / info["file"], expected_sha256=info["sha256"])

@@ -14,8 +14,9 @@ import torch
 from helpers import jsb as J
 from helpers.checkpoints import CHECKPOINT_DIR, pretrained_info
 from helpers.downloads import ChecksumError
-from helpers.models.frames import (FrameModel, FrameModelConfig, frame_nll, load_frame_model,
-                                   pieces_nll, sample_frames, window_batch)
+from helpers.frame_training import load_frame_model
+from helpers.models.frames import (FrameModel, FrameModelConfig, frame_nll, pieces_nll, sample_frames,
+                                   window_batch)
 from helpers.paths import REPO_ROOT, file_sha256
 
 FOLDER = REPO_ROOT.parent / "shared" / "benchmarks" / "jsb"
