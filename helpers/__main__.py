@@ -10,6 +10,7 @@
     train --model M --out DIR  train a model on the folk corpus (lessons 7, 8)
     ship DIR --name NAME       copy DIR/best.pt to data/checkpoints/ with its manifest entry
     condition train --out DIR  train the conditioned folk model (lesson 9)
+    vae train|ship             the 2-bar melody VAE (lesson 10)
     jsb train|ship|download    the JSB Chorales benchmark model (lesson 11)
 """
 
@@ -33,12 +34,17 @@ def main(argv=None):
                         help="train a model on the folk corpus (python -m helpers train --help)")
     commands.add_parser("condition", add_help=False,
                         help="train the conditioned folk model (python -m helpers condition train --help)")
+    commands.add_parser("vae", add_help=False,
+                        help="the 2-bar melody VAE (python -m helpers vae --help)")
     commands.add_parser("jsb", add_help=False,
                         help="the JSB Chorales benchmark model (python -m helpers jsb --help)")
     ship = commands.add_parser("ship", help="copy a trained model to data/checkpoints/")
     ship.add_argument("run_dir")
     ship.add_argument("--name", required=True)
     argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["vae"]:     # lesson 10's latent-space model: train, ship
+        from helpers.vae_command import main as vae_main
+        return vae_main(argv[1:])
     if argv[:1] == ["jsb"]:     # lesson 11's benchmark model: train, ship, download
         from helpers.jsb import main as jsb_main
         return jsb_main(argv[1:])

@@ -17,6 +17,9 @@ import pytest
 import torch
 
 import check_answers_easy as easy
+import check_answers_lesson10 as lesson10
+import check_answers_lesson11 as lesson11
+import check_answers_lesson12 as lesson12
 import check_answers_lesson9 as lesson9
 import check_answers_medium as medium
 from helpers import music
@@ -28,7 +31,7 @@ from helpers.check.timelimit import TimeUp, limited, time_budget
 from helpers.notes import add_note, new_sequence
 
 # the answers for the checks of helpers.check.LESSON_MODULES (a new lesson adds its file here)
-CATALOGUES = [easy, medium, lesson9]
+CATALOGUES = [easy, medium, lesson9, lesson10, lesson11, lesson12]
 RIGHT = {k: v for c in CATALOGUES for k, v in c.RIGHT.items()}
 ALSO_RIGHT = {k: v for c in CATALOGUES for k, v in c.ALSO_RIGHT.items()}
 WRONG = {k: v for c in CATALOGUES for k, v in c.WRONG.items()}

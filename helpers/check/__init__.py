@@ -4,7 +4,7 @@ The checks live here, in the package, not in notebook metadata, so they work
 in Colab where no notebook file is on disk. Each lesson's checks are in their
 own module (``start`` 0, ``midi`` 1, ``data`` 2, ``tokens`` 3, ``sampling`` 4,
 ``continuation`` 5, ``markov`` 6, ``lstm`` and ``train_loop`` 7,
-``transformer`` 8, ``prompt`` 9), registered by id. ``needs_exercises`` lets "Run All" skip,
+``transformer`` 8, ``prompt`` 9, ``evaluation`` 11), registered by id. ``needs_exercises`` lets "Run All" skip,
 with one line, a cell that uses an exercise not done yet.
 
 What every check does (the machinery, shared by all):
@@ -65,12 +65,12 @@ Writing a new check (e.g. for lessons 9-12)
 
 from helpers.check.core import CHECKS, CheckResult, Hint, NotDone, StopCheck, check, run_check
 from helpers.check.skip import needs_exercises
-from helpers.check import (continuation, data, lstm, markov, midi, prompt, sampling, start,
-                           tokens, train_loop, transformer)  # (importing them registers the checks)
+from helpers.check import (continuation, data, evaluation, latent, lstm, markov, midi, prompt, sampling,
+                           start, studio, tokens, train_loop, transformer)  # (importing them registers the checks)
 
 # The lesson modules, in lesson order; a new lesson's module is imported above and added here.
 LESSON_MODULES = (start, midi, data, tokens, sampling, continuation, markov, lstm, train_loop, transformer,
-                  prompt)
+                  prompt, latent, evaluation, studio)
 
 __all__ = ["CHECKS", "LESSON_MODULES", "CheckResult", "Hint", "NotDone", "StopCheck", "check",
            "needs_exercises", "run_check"]

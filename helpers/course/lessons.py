@@ -64,6 +64,9 @@ LESSONS = [
     Lesson(9, "medium", "09_from_prompt_to_music", "From prompt to music", 40,
            "conditioning tokens dropped at random, a prompt parser that shows what it understood, "
            "obedience measured with a key finder, fine-tuning on a genre with its forgetting measured"),
+    Lesson(10, "medium", "10_latent_spaces", "Latent spaces", 40,
+           "a small MusicVAE on 2-bar folk melodies: reparameterisation, KL, free bits; "
+           "reconstructions, samples, lerp and slerp interpolation, an attribute vector, posterior collapse"),
     Lesson(11, "medium", "11_how_good_is_it", "How good is it?", 40,
            "the exact frame NLL of JSB Chorales beside the published table; statistics of generated "
            "music compared with real tunes (Yang & Lerch); copying from the training set; a blind "
@@ -77,7 +80,6 @@ LESSONS = [
 # Lessons of the syllabus (../shared/COURSE.md) that are not written yet; the
 # README lists them so that teachers see the whole plan.
 PLANNED = [
-    (10, "medium", "Latent spaces"),
 ]
 
 
