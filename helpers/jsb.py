@@ -356,16 +356,6 @@ def published_table() -> list[tuple[str, float]]:
 
 # --- the command line: python -m helpers jsb ... ----------------------------------------------
 
-def _add_options(parser, config) -> None:
-    """One ``--option`` per field of a config dataclass instance, defaulting to its value."""
-    from dataclasses import fields
-
-    for f in fields(config):
-        value = getattr(config, f.name)
-        parser.add_argument("--" + f.name.replace("_", "-"), dest=f.name, type=type(value),
-                            default=value, help=f"(default: {value})")
-
-
 def main(argv: list[str]) -> int:
     """``python -m helpers jsb train --out DIR``, ``jsb ship DIR [--name NAME]``, ``jsb download [DIR]``.
 
@@ -378,7 +368,7 @@ def main(argv: list[str]) -> int:
     import shlex
 
     from helpers.models.frames import FrameModelConfig
-    from helpers.train_command import ship
+    from helpers.train_command import add_config_options, ship
 
     parser = argparse.ArgumentParser(prog="python -m helpers jsb",
                                      description="The JSB Chorales benchmark (lesson 11).")
@@ -388,8 +378,8 @@ def main(argv: list[str]) -> int:
     train.add_argument("--data", default=None, help=f"folder with {QUARTER_FILE} (default: {default_folder()})")
     train.add_argument("--transpose", type=int, default=TRANSPOSE, help="train in keys -N..N semitones away")
     train.add_argument("--threads", type=int, default=1, help="CPU threads (default: 1)")
-    _add_options(train.add_argument_group("training (helpers.training.TrainConfig)"), jsb_train_config())
-    _add_options(train.add_argument_group("the model (helpers.models.frames.FrameModelConfig)"),
+    add_config_options(train.add_argument_group("training (helpers.training.TrainConfig)"), jsb_train_config())
+    add_config_options(train.add_argument_group("the model (helpers.models.frames.FrameModelConfig)"),
                  FrameModelConfig())
     shipping = actions.add_parser("ship", help="copy DIR/best.pt to data/checkpoints/ with its manifest entry")
     shipping.add_argument("run_dir")

@@ -43,13 +43,18 @@ def option(name):
     return "--" + name.replace("_", "-")
 
 
-def add_config_options(parser, config_class, skip=()):
-    """One option per field of a config dataclass, with the field's default and type."""
-    for f in dataclasses.fields(config_class):
+def add_config_options(parser, config, skip=()):
+    """One option per field of a config dataclass, with its default and type.
+
+    ``config`` is the class (its fields' defaults) or an instance (its values:
+    e.g. ``jsb_train_config()``, whose defaults are the JSB model's).
+    """
+    for f in dataclasses.fields(config):
         if f.name in skip:
             continue
-        parser.add_argument(option(f.name), dest=f.name, type=type(f.default), default=f.default,
-                            help=f"(default: {f.default})")
+        value = getattr(config, f.name)
+        parser.add_argument(option(f.name), dest=f.name, type=type(value), default=value,
+                            help=f"(default: {value})")
 
 
 def config_from(args, config_class, skip=(), **fixed):

@@ -156,16 +156,6 @@ def train_and_report(out_dir: str | Path, cfg: "TrainConfig | None" = None, mode
     return report
 
 
-def _add_options(parser, config) -> None:
-    """One ``--option`` per field of a config dataclass instance, defaulting to its value."""
-    from dataclasses import fields
-
-    for f in fields(config):
-        value = getattr(config, f.name)
-        parser.add_argument("--" + f.name.replace("_", "-"), dest=f.name, type=type(value),
-                            default=value, help=f"(default: {value})")
-
-
 def main(argv: list[str]) -> int:
     """``python -m helpers vae train --out DIR [options]`` or ``vae ship DIR [--name NAME]``.
 
@@ -174,7 +164,7 @@ def main(argv: list[str]) -> int:
     """
     import argparse
 
-    from helpers.train_command import ship
+    from helpers.train_command import add_config_options, ship
 
     parser = argparse.ArgumentParser(prog="python -m helpers vae", description="The lesson-10 VAE.")
     actions = parser.add_subparsers(dest="action", required=True)
@@ -182,8 +172,8 @@ def main(argv: list[str]) -> int:
     train.add_argument("--out", required=True, help="folder for best.pt and report.json")
     train.add_argument("--limit", type=int, default=None, help="tunes per split (quick runs)")
     train.add_argument("--threads", type=int, default=1, help="CPU threads (default: 1, fastest on a busy 2-core CPU)")
-    _add_options(train.add_argument_group("training (helpers.training.TrainConfig)"), vae_train_config())
-    _add_options(train.add_argument_group("the model (helpers.models.vae.VAEConfig)"), VAEConfig())
+    add_config_options(train.add_argument_group("training (helpers.training.TrainConfig)"), vae_train_config())
+    add_config_options(train.add_argument_group("the model (helpers.models.vae.VAEConfig)"), VAEConfig())
     shipping = actions.add_parser("ship", help="copy DIR/best.pt to data/checkpoints/ with its manifest entry")
     shipping.add_argument("run_dir")
     shipping.add_argument("--name", default="folk-vae")
