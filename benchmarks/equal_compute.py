@@ -21,15 +21,14 @@ Run: .venv/bin/python benchmarks/equal_compute.py [--run output/lstm-equal-time]
 
 import argparse
 import json
-import time
 from pathlib import Path
 
 import torch
-import torch.nn.functional as F
 
 from helpers.checkpoints import load_checkpoint, load_pretrained, pretrained_info
 from helpers.token_data import folk_token_data
 from helpers.training import score
+from training_speed import time_training   # benchmarks/training_speed.py, beside this script
 
 BATCH, BLOCK = 32, 256
 
@@ -48,23 +47,12 @@ def training_flops_per_token(model) -> float:
 
 
 def tokens_per_second(model, vocab_size: int, steps: int) -> float:
-    """Training speed of ``model`` (a copy's weights change; the caller's are restored)."""
+    """Training speed of ``model``; its weights are restored afterwards."""
     state = {k: v.clone() for k, v in model.state_dict().items()}
-    optimizer = torch.optim.AdamW(model.parameters(), lr=1e-4)
-    x = torch.randint(0, vocab_size, (BATCH, BLOCK + 1), generator=torch.Generator().manual_seed(0))
-    model.train()
-    for i in range(steps + 2):
-        if i == 2:
-            started = time.perf_counter()
-        logits, _ = model(x[:, :-1])
-        loss = F.cross_entropy(logits.flatten(0, 1), x[:, 1:].flatten())
-        optimizer.zero_grad(set_to_none=True)
-        loss.backward()
-        optimizer.step()
-    seconds = time.perf_counter() - started
+    speed = time_training(model, vocab_size, steps, BATCH, BLOCK)
     model.load_state_dict(state)
     model.eval()
-    return steps * BATCH * BLOCK / seconds
+    return speed
 
 
 def main():

@@ -17,12 +17,21 @@ from helpers.models import build_model
 
 
 def tokens_per_second(kind, steps, batch=32, block=256, vocab=210):
+    """Training speed of a fresh model of ``kind`` (see :func:`time_training`)."""
     torch.manual_seed(0)
-    model = build_model(kind, vocab_size=vocab)
+    return time_training(build_model(kind, vocab_size=vocab), vocab, steps, batch, block)
+
+
+def time_training(model, vocab, steps, batch=32, block=256, warmup=3):
+    """Tokens per second of ``steps`` AdamW training steps on random tokens, after ``warmup`` steps.
+
+    The model's weights change. ``benchmarks/equal_compute.py`` times the shipped models with it.
+    """
     optimizer = torch.optim.AdamW(model.parameters(), lr=1e-3)
-    x = torch.randint(0, vocab, (batch, block + 1))
-    for i in range(steps + 3):
-        if i == 3:
+    x = torch.randint(0, vocab, (batch, block + 1), generator=torch.Generator().manual_seed(0))
+    model.train()
+    for i in range(steps + warmup):
+        if i == warmup:
             started = time.perf_counter()
         logits, _ = model(x[:, :-1])
         loss = F.cross_entropy(logits.flatten(0, 1), x[:, 1:].flatten())
