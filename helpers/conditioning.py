@@ -276,7 +276,7 @@ def condition_counts(conditions) -> "pd.DataFrame":
 def tune_tokens(conditions, piece_id: str) -> list[str]:
     """The tokens of one tune's row in a :func:`condition_table`, in field order.
 
-    Example: ``tune_tokens(conditions, "oneills/1850/0001")`` -> ``["REGION_irish", ...]``
+    Example: ``tune_tokens(conditions, "oneills/0001-0050/0018")`` -> ``["REGION_irish", ...]``
     """
     rows = conditions[conditions["id"] == piece_id]
     if rows.empty:

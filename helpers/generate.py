@@ -57,7 +57,7 @@ def primer_ids(tokenizer, primer, n_notes: int) -> tuple[list[int], float]:
     """The token ids of the first ``n_notes`` notes of ``primer`` (no EOS), and its tempo.
 
     ``primer`` is a NoteSequence, a MIDI/ABC/MusicXML file path, or a corpus
-    id such as ``"oneills/0001"``. The notes are first made representable
+    id such as ``"oneills/0001-0050/0001"``. The notes are first made representable
     (``tokenizer.prepare``: on the grid, in range, one voice for the melody
     scheme); "first" means by onset, then pitch.
 
@@ -146,7 +146,7 @@ def _load_primer(primer):
 
     if isinstance(primer, str) and "/" in primer and not Path(primer).suffix:
         from helpers.corpus import load_piece
-        return load_piece(primer)            # a corpus id like "oneills/0001"
+        return load_piece(primer)            # a corpus id like "oneills/0001-0050/0001"
     # a NoteSequence, or a file: ReadError naming it if unreadable
     return as_sequence(primer, "primer (or a corpus id such as 'oneills/0001')")
 

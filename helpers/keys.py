@@ -166,7 +166,7 @@ def find_key(piece, profiles: str = "krumhansl") -> str:
 
     ``piece``: a NoteSequence or ``(pitch, duration)`` pairs. A piece without
     notes raises ValueError: it has no key.
-    Example: ``find_key(load_piece("oneills/1850/0001"))`` -> ``"G"``
+    Example: ``find_key(load_piece("oneills/0001-0050/0018"))`` -> ``"G"``
     """
     profile = pitch_class_profile(piece)
     if not profile.any():

@@ -168,14 +168,14 @@ class Studio:
     def continue_tune(self) -> list:
         """Continue the uploaded file or the corpus tune with the current settings; new entries.
 
-        Example: ``studio.tune.value = "oneills/0001"; studio.continue_tune()``
+        Example: ``studio.tune.value = "oneills/0001-0050/0001"; studio.continue_tune()``
         """
         return self._run(self._continue)
 
     def interpolate(self) -> list:
         """The steps between the two tunes through lesson 10's VAE; the new entries.
 
-        Example: ``studio.tune_a.value, studio.tune_b.value = "oneills/0001", "oneills/0002"; studio.interpolate()``
+        Example: ``studio.tune_a.value, studio.tune_b.value = "oneills/0001-0050/0001", "oneills/0001-0050/0002"; studio.interpolate()``
         """
         return self._run(self._interpolate)
 
