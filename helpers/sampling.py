@@ -7,7 +7,9 @@ Transformer does not recompute the whole context for every new token.
 
 Arguments are checked up front with errors that say what is allowed, and an
 optional ``allowed`` function (from a tokenizer) masks the tokens that would
-make the output impossible to decode.
+make the output impossible to decode. ``guidance`` (lesson 9) strengthens what
+the prompt's first tokens ask for, by running the same piece a second time
+without them and pushing the next-token logits away from that run.
 """
 
 import torch
@@ -53,7 +55,8 @@ def sample(model, prompt: list[int], n_tokens: int, *, temperature: float = 1.0,
            top_k: int | None = None, top_p: float | None = None, n_pieces: int = 1,
            seed: int | None = None, eos_id: int | None = None, allowed=None,
            vocab_size: int | None = None, use_cache: bool = True,
-           threads: int | None = None, keep_prefix: int = 0) -> list[list[int]]:
+           threads: int | None = None, keep_prefix: int = 0, guidance: float = 1.0,
+           unprompted: list[int] | None = None) -> list[list[int]]:
     """Generate ``n_pieces`` continuations of ``prompt`` (a list of token ids).
 
     Returns a list of ``n_pieces`` lists of new token ids (the prompt is not
@@ -66,6 +69,13 @@ def sample(model, prompt: list[int], n_tokens: int, *, temperature: float = 1.0,
     of the piece falls out of view, BOS and time signature included, unless
     ``keep_prefix`` says how many of the prompt's first tokens (e.g. BOS and
     the conditioning tokens of lesson 9) stay in every window.
+    ``guidance`` (classifier-free guidance; Ho & Salimans 2022, for language
+    models Sanchez et al. 2023): the model also reads ``unprompted``, the
+    prompt without its conditions (e.g. just ``[BOS]``), and every token is
+    drawn from ``free + guidance * (prompted - free)``, the logits of the two
+    runs. 1 is plain sampling; above 1 the conditions count for more. It
+    needs a model trained with its conditions sometimes dropped, and costs a
+    second pass per token.
     ``use_cache=False`` runs the whole context again for every token, as a
     model without a cache must (lesson 8 times the difference).
     ``threads``: CPU threads while sampling; by default one for fewer than
@@ -87,7 +97,8 @@ def sample(model, prompt: list[int], n_tokens: int, *, temperature: float = 1.0,
     try:
         with torch.inference_mode():
             return _sample(model, prompt, n_tokens, temperature, top_k, top_p, n_pieces, seed,
-                           eos_id, allowed, use_cache, device, keep_prefix)
+                           eos_id, allowed, use_cache, device, keep_prefix,
+                           _check_guidance(guidance, unprompted))
     finally:
         torch.set_num_threads(before)
 
@@ -105,29 +116,68 @@ def decoding_threads(n_pieces: int, device) -> int:
     return 1
 
 
+def _check_guidance(guidance, unprompted):
+    """``(unprompted, guidance)`` for the guided run, checked; None when ``guidance`` is 1."""
+    if not isinstance(guidance, (int, float)) or not guidance >= 0:
+        raise ValueError(f"guidance must be a number from 0 up (1 = plain sampling), not {guidance!r}")
+    if guidance == 1:
+        return None
+    if not unprompted:
+        raise ValueError("guidance other than 1 needs `unprompted`: the prompt without its "
+                         "conditions, e.g. [BOS_ID]")
+    return list(unprompted), guidance
+
+
 def _sample(model, prompt, n_tokens, temperature, top_k, top_p, n_pieces, seed, eos_id, allowed,
-            use_cache, device, keep_prefix):
+            use_cache, device, keep_prefix, guide=None):
     if not 0 <= keep_prefix <= len(prompt) or (model.context and keep_prefix > model.context // 2):
         raise ValueError(f"keep_prefix must be between 0 and the prompt's length ({len(prompt)}), "
                          f"and at most half the model's context; got {keep_prefix}")
     model.eval()
     generator = torch.Generator().manual_seed(seed) if seed is not None else None
-    history = [list(prompt) for _ in range(n_pieces)]
-    logits, cache, filled = _prefill(model, history, device, cached=use_cache, prefix=keep_prefix)
+    run = _Run(model, prompt, n_pieces, device, use_cache, keep_prefix)
+    if guide:   # the same pieces without the conditions: only BOS stays in view
+        unprompted, guidance = guide
+        free = _Run(model, unprompted, n_pieces, device, use_cache, min(keep_prefix, 1))
     ends = [None] * n_pieces   # where each piece stopped (just after its EOS)
     for _ in range(n_tokens):
-        next_ids = _draw(logits.float(), history, allowed, temperature, top_k, top_p, generator)
+        logits = run.logits.float()
+        if guide:
+            logits = free.logits.float() + guidance * (logits - free.logits.float())
+        next_ids = _draw(logits, run.history, allowed, temperature, top_k, top_p, generator)
         for b, token in enumerate(next_ids):
-            history[b].append(token)   # finished pieces go on too, so the batch stays square
             if ends[b] is None and token == eos_id:
-                ends[b] = len(history[b])
+                ends[b] = len(run.history[b]) + 1
+        run.add(next_ids)   # finished pieces go on too, so the batch stays square
         if all(end is not None for end in ends):
             break
-        if use_cache:
-            logits, cache, filled = _step(model, next_ids, cache, filled, history, device, keep_prefix)
+        run.advance(next_ids)
+        if guide:
+            free.add(next_ids)
+            free.advance(next_ids)
+    return [h[len(prompt):end] for h, end in zip(run.history, ends)]
+
+
+class _Run:
+    """A batch of histories fed through the model: its cache and the last position's logits."""
+
+    def __init__(self, model, prompt, n_pieces, device, use_cache, prefix):
+        self.model, self.device, self.use_cache, self.prefix = model, device, use_cache, prefix
+        self.history = [list(prompt) for _ in range(n_pieces)]
+        self.logits, self.cache, self.filled = _prefill(model, self.history, device,
+                                                        cached=use_cache, prefix=prefix)
+
+    def add(self, next_ids):
+        for history, token in zip(self.history, next_ids):
+            history.append(token)
+
+    def advance(self, next_ids):
+        if self.use_cache:
+            self.logits, self.cache, self.filled = _step(self.model, next_ids, self.cache, self.filled,
+                                                         self.history, self.device, self.prefix)
         else:
-            logits, cache, filled = _prefill(model, history, device, cached=False, prefix=keep_prefix)
-    return [h[len(prompt):end] for h, end in zip(history, ends)]
+            self.logits, self.cache, self.filled = _prefill(self.model, self.history, self.device,
+                                                            cached=False, prefix=self.prefix)
 
 
 def _draw(logits, history, allowed, temperature, top_k, top_p, generator):

@@ -214,3 +214,40 @@ def test_get_batch_with_starts_begins_every_window_at_one_of_them():
     assert torch.equal(y, x + 1)
     with pytest.raises(ValueError, match="no window"):
         get_batch(data, 4, 8, torch.Generator().manual_seed(0), torch.tensor([95]))
+
+
+@pytest.mark.parametrize("kind", ["transformer", "lstm"])
+def test_guidance_mixes_the_two_runs_logits(kind):
+    model = tiny(kind)
+    prompted, free = [1, 5, 2], [1, 2]
+    with torch.no_grad():
+        a = model(torch.tensor([prompted]))[0][0, -1]
+        b = model(torch.tensor([free]))[0][0, -1]
+    for guidance in (0.0, 1.5, 3.0):    # greedy: the first token is the argmax of the mixed logits
+        first = sample(model, prompted, 1, top_k=1, guidance=guidance, unprompted=free)[0][0]
+        assert first == int(torch.argmax(b + guidance * (a - b)))
+    # 0: the conditions count for nothing, as if sampling from `free` (its BOS kept in view)
+    for seed in range(3):
+        assert (sample(model, prompted, 30, seed=seed, guidance=0, unprompted=free, keep_prefix=2)
+                == sample(model, free, 30, seed=seed, keep_prefix=1))
+    # 1: plain sampling, whatever `unprompted` says
+    assert (sample(model, prompted, 30, seed=4, guidance=1, unprompted=free)
+            == sample(model, prompted, 30, seed=4))
+
+
+def test_guided_sampling_past_the_context_keeps_both_heads():
+    model = tiny("transformer")     # a context of 32 tokens
+    out = sample(model, [1, 5, 6], 100, seed=0, n_pieces=2, keep_prefix=3, guidance=2.0,
+                 unprompted=[1])
+    assert [len(piece) for piece in out] == [100, 100]
+
+
+@pytest.mark.parametrize("kwargs,message", [
+    (dict(guidance=-1, unprompted=[1]), "guidance must be a number from 0"),
+    (dict(guidance="strong", unprompted=[1]), "guidance must be a number"),
+    (dict(guidance=2.0), "needs `unprompted`"),
+    (dict(guidance=2.0, unprompted=[]), "needs `unprompted`"),
+])
+def test_bad_guidance_is_refused(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        sample(tiny("transformer"), [1, 5], 5, **kwargs)
