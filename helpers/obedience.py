@@ -20,6 +20,7 @@ which results.
 
 from helpers.conditioning import density_of, field_of
 from helpers.keys import find_key, is_minor
+from helpers.prompt import GUIDANCE
 
 TYPICAL_SHARE = 0.15    # a meter or density held by this share of a type's tunes is typical of it
 # The fixed prompts of the lesson and of benchmarks/obedience.py: every field, common and rare keys.
@@ -33,7 +34,7 @@ PROMPTS = ("a fast Irish jig in D", "an Irish reel in G, 2/2", "a hornpipe in A"
 def piece_meter(piece) -> str | None:
     """The piece's first time signature as ``"6/8"``, or None if it has none.
 
-    Example: ``piece_meter(load_piece("oneills/1850/0001"))`` -> ``"6/8"``
+    Example: ``piece_meter(load_piece("oneills/0001-0050/0018"))`` -> ``"6/8"``
     """
     signatures = sorted(piece.time_signatures, key=lambda ts: ts.time)
     if not signatures:
@@ -59,7 +60,7 @@ def describe_piece(piece, profiles: str = "krumhansl") -> dict:
     """What a piece is, field by field: ``{"meter": "6/8", "key": "D", "mode": "major", "density": "high"}``.
 
     A field that cannot be read (no notes, no time signature) is None.
-    Example: ``describe_piece(load_piece("oneills/1850/0001"))`` -> ``{"meter": "6/8", "key": "G", "mode": "major", "density": "high"}``
+    Example: ``describe_piece(load_piece("oneills/0001-0050/0018"))`` -> ``{"meter": "6/8", "key": "G", "mode": "major", "density": "high"}``
     """
     key = find_key(piece, profiles) if any(not n.is_drum for n in piece.notes) else None
     return {"meter": piece_meter(piece), "key": key,
@@ -72,7 +73,7 @@ def type_features(conditions, share: float = TYPICAL_SHARE) -> dict:
 
     ``conditions``: a :func:`helpers.conditioning.condition_table`. A value is
     typical when at least ``share`` of the type's tunes have it.
-    Example: ``type_features(condition_table())["reel"]`` -> ``({"2/2", "2/4"}, {"high"})``
+    Example: ``type_features(condition_table())["reel"]`` -> ``({"2/2", "2/4"}, {"high", "mid"})``
     """
     features = {}
     for kind, tunes in conditions[conditions["type"] != ""].groupby("type"):
@@ -96,7 +97,9 @@ def asked_fields(prompt) -> dict:
 def matches(asked: dict, found: dict, features: dict) -> dict:
     """For each field asked for, whether the piece has it (type: its typical features).
 
-    The mode counts only when no key is asked (the key includes it).
+    The mode counts only when no key is asked (the key includes it). A meter
+    asked for counts as typical of the type asked with it ("a song in 6/8":
+    the request, not the corpus's songs, decides the meter).
 
     ``asked``: :func:`asked_fields`; ``found``: :func:`describe_piece`'s dict.
     Example: ``matches({"meter": "6/8", "key": "D"}, {"meter": "6/8", "key": "G", "density": "high"}, features)`` -> ``{"meter": True, "key": False}``
@@ -107,6 +110,7 @@ def matches(asked: dict, found: dict, features: dict) -> dict:
             continue
         if field == "type":
             meters, densities = features.get(value, (set(), set()))
+            meters = meters | {asked["meter"]} if "meter" in asked else meters
             result["type"] = found["meter"] in meters and found["density"] in densities
         elif field in found:
             result[field] = found[field] == value
@@ -115,17 +119,20 @@ def matches(asked: dict, found: dict, features: dict) -> dict:
 
 def obedience(model, tokenizer, prompts: dict, features: dict, n_pieces: int = 8,
               n_tokens: int = 256, seed: int = 0, temperature: float = 1.0,
-              profiles: str = "krumhansl", unprompted: bool = True, write_meter: bool = True):
+              profiles: str = "krumhansl", unprompted: bool = True, write_meter: bool = True,
+              guidance: float = GUIDANCE):
     """Generate for each prompt, with and without its conditions, and check what came out.
 
     ``prompts``: ``{name: Prompt}``, e.g. ``{text: parse_prompt(text) for text
     in PROMPTS}``. Returns a DataFrame with one row per piece: prompt,
-    ``prompted`` (True/False), what was asked and found per field
-    (``asked_key``, ``found_key``, ...) and whether it matched (``key_ok``,
-    ...; empty where the prompt does not ask). The unprompted pieces are one
-    batch of ``n_pieces`` per prompt, written with no conditions and not
-    moved, and compared with every prompt's request: the chance level.
-    ``write_meter=False`` leaves the meter to the model (see :func:`helpers.prompt.prompt_pieces`).
+    ``prompted`` (True/False), the ``piece`` (to plot or play), what was
+    asked and found per field (``asked_key``, ``found_key``, ...) and whether
+    it matched (``key_ok``, ...; empty where the prompt does not ask). The
+    unprompted pieces are one batch of ``n_pieces`` per prompt, written with
+    no conditions and not moved, and compared with every prompt's request:
+    the chance level. ``write_meter=False`` leaves the meter to the model;
+    ``guidance`` is the classifier-free guidance of
+    :func:`helpers.prompt.prompt_pieces`.
     Example: ``table = obedience(model, tokenizer, {"jig in D": parse_prompt("a jig in D")}, features)``
     """
     import pandas as pd
@@ -140,16 +147,17 @@ def obedience(model, tokenizer, prompts: dict, features: dict, n_pieces: int = 8
     for name, prompt in prompts.items():
         asked = asked_fields(prompt)
         pieces = prompt_pieces(model, tokenizer, prompt, n_tokens, n_pieces=n_pieces,
-                               temperature=temperature, seed=seed, write_meter=write_meter)
-        for found in [describe_piece(piece, profiles) for piece in pieces]:
-            rows.append(_row(name, True, asked, found, features))
-        for found in free_found:
-            rows.append(_row(name, False, asked, found, features))
+                               temperature=temperature, seed=seed, write_meter=write_meter,
+                               guidance=guidance)
+        for piece in pieces:
+            rows.append(_row(name, True, asked, describe_piece(piece, profiles), features, piece))
+        for piece, found in zip(free, free_found):
+            rows.append(_row(name, False, asked, found, features, piece))
     return pd.DataFrame(rows)
 
 
-def _row(name, prompted, asked, found, features):
-    row = {"prompt": name, "prompted": prompted}
+def _row(name, prompted, asked, found, features, piece):
+    row = {"prompt": name, "prompted": prompted, "piece": piece}
     for field in ("region", "type", "meter", "key", "mode", "density"):
         row[f"asked_{field}"] = asked.get(field, "")
         row[f"found_{field}"] = found.get(field) or ""
@@ -164,7 +172,7 @@ def obedience_summary(table) -> "pd.DataFrame":
     Example: ``obedience_summary(obedience(model, tokenizer, prompts, features))``
     """
     columns = [c for c in table.columns if c.endswith("_ok")]
-    summary = table.groupby("prompted")[columns].mean().T
+    summary = table.groupby("prompted")[columns].mean().T.astype(float)
     summary.index = [c[:-3] for c in columns]
     summary.columns = ["unprompted" if not c else "prompted" for c in summary.columns]
     return summary[[c for c in ("prompted", "unprompted") if c in summary.columns]].round(3)
