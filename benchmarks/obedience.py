@@ -11,12 +11,15 @@ Prints, in one run:
 3. obedience of the conditioned model on the fixed prompts of
    ``helpers.obedience.PROMPTS``: the share of pieces whose meter, key,
    density and type features match the request, prompted vs unprompted,
-   against the targets (meter >= 90 %, key >= 70 %); and again with the
-   meter left to the model (``write_meter=False``: only the METER token asks);
+   against the targets (meter >= 90 %, key >= 70 %), with the classifier-free
+   guidance that prompts get by default (``helpers.prompt.GUIDANCE``); again
+   with the meter left to the model (``write_meter=False``: only the METER
+   token asks); and the same prompts at each other ``--guidance`` (1 = none),
+   with how close the pieces stay to real tunes (Yang & Lerch overlap);
 4. what the conditions are worth: test bits per note with and without them.
 
 Run: .venv/bin/python benchmarks/obedience.py [--checkpoint folk-conditioned | PATH/best.pt]
-     [--pieces 16] [--tokens 256]     (about 5 minutes on 2 CPU cores)
+     [--pieces 32] [--tokens 256] [--guidance 1 2 3]   (about 7 minutes on 2 idle CPU cores)
 """
 
 import argparse
@@ -68,7 +71,7 @@ def melody_choice_on_chorales():
 
 def obedience_run(model, tokenizer, conditions, profiles, n_pieces, n_tokens):
     from helpers.obedience import PROMPTS, obedience, obedience_summary, type_features
-    from helpers.prompt import parse_prompt
+    from helpers.prompt import GUIDANCE, parse_prompt
 
     prompts = {text: parse_prompt(text) for text in PROMPTS}
     features = type_features(conditions)
@@ -79,7 +82,7 @@ def obedience_run(model, tokenizer, conditions, profiles, n_pieces, n_tokens):
     alone = obedience(model, tokenizer, prompts, features, n_pieces=n_pieces, n_tokens=n_tokens,
                       profiles=profiles, unprompted=False, write_meter=False)
     print(f"\n3. Obedience: {len(PROMPTS)} prompts x {n_pieces} pieces of {n_tokens} tokens, and as "
-          f"many unprompted ({time.monotonic() - started:.0f} s)")
+          f"many unprompted; guidance {GUIDANCE:g} ({time.monotonic() - started:.0f} s)")
     print(summary.to_string())
     print(f"   meter left to the model (write_meter=False, only METER_... asks): "
           f"{alone.meter_ok.mean():.1%} of {len(alone[alone.meter_ok.notna()])} pieces")
@@ -95,12 +98,40 @@ def obedience_run(model, tokenizer, conditions, profiles, n_pieces, n_tokens):
     return table
 
 
+def guidance_run(model, tokenizer, conditions, profiles, n_pieces, n_tokens, table, others):
+    """Obedience and closeness to real tunes at each guidance; ``table`` is the default's run."""
+    from helpers import corpus
+    from helpers.metrics import compare_sets
+    from helpers.obedience import PROMPTS, obedience, type_features
+    from helpers.prompt import GUIDANCE, parse_prompt
+    from helpers.token_data import folk_split
+
+    prompts = {text: parse_prompt(text) for text in PROMPTS}
+    real = corpus.load_pieces(folk_split()["test"][:200])
+    tables = {GUIDANCE: table[table.prompted]}
+    for guidance in sorted(set(others) - {GUIDANCE}):
+        tables[guidance] = obedience(model, tokenizer, prompts, type_features(conditions),
+                                     n_pieces=n_pieces, n_tokens=n_tokens, profiles=profiles,
+                                     unprompted=False, guidance=guidance)
+    print("\n3b. Classifier-free guidance (1 = none): obedience, and Yang & Lerch overlap with 200 "
+          "real test tunes\n    (mean over 7 features; pitch range alone), 1 = indistinguishable")
+    for guidance in sorted(tables):
+        rows = tables[guidance]
+        overlaps = compare_sets(list(rows.piece), real)
+        shares = ", ".join(f"{c[:-3]} {rows[c].mean():.1%}" for c in rows.columns if c.endswith("_ok"))
+        mark = " (default)" if guidance == GUIDANCE else ""
+        print(f"   {guidance:>4g}{mark:10}: {shares}; overlap {np.mean([o['overlap'] for o in overlaps.values()]):.3f}, "
+              f"pitch range {overlaps['pitch_range']['overlap']:.3f}")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--checkpoint", default="folk-conditioned",
                         help="a shipped checkpoint's name or a best.pt path")
-    parser.add_argument("--pieces", type=int, default=16, help="pieces per prompt")
+    parser.add_argument("--pieces", type=int, default=32, help="pieces per prompt")
     parser.add_argument("--tokens", type=int, default=256, help="tokens per piece")
+    parser.add_argument("--guidance", type=float, nargs="*", default=[1.0, 2.0, 3.0],
+                        help="other guidance values to compare with the default (1 = none)")
     args = parser.parse_args()
 
     from helpers.checkpoints import load_checkpoint, load_pretrained
@@ -115,7 +146,8 @@ def main():
         tokenizer = Tokenizer.from_json(payload["tokenizer"])
     else:
         model, tokenizer = load_pretrained(args.checkpoint)
-    obedience_run(model, tokenizer, conditions, profiles, args.pieces, args.tokens)
+    table = obedience_run(model, tokenizer, conditions, profiles, args.pieces, args.tokens)
+    guidance_run(model, tokenizer, conditions, profiles, args.pieces, args.tokens, table, args.guidance)
 
     from helpers.conditioned_model import conditioned_scores
 

@@ -19,9 +19,10 @@ in 3/4": the corpus's jigs are in 6/8 or 9/8). A combination the corpus does
 not hold (a German reel) is allowed, with a warning.
 
 :func:`generate_from_prompt` parses, shows what it understood, and calls
-:func:`helpers.generate.generate` with the tokens and the usual settings:
-``n_tokens``, ``n_pieces`` (a batch), ``temperature``, ``top_k``, ``top_p``
-and ``seed``, then moves the pieces to the requested tonic.
+:func:`prompt_pieces` with the tokens and the usual settings: ``n_tokens``,
+``n_pieces`` (a batch), ``temperature``, ``top_k``, ``top_p`` and ``seed``,
+plus ``guidance`` (classifier-free guidance, :data:`GUIDANCE` by default);
+the pieces are moved to the requested tonic.
 """
 
 import re
@@ -88,6 +89,8 @@ MODE = r"(?:\s*(major|minor|maj|min|m|" + "|".join(MODE_DEGREES) + r"))?"
 KEY_PATTERN = re.compile(r"\b(?:in(?:\s+the\s+key\s+of)?|key\s+of)\s+(" + NOTE + r")" + MODE
                          + r"(?![\w#♯♭])|\b((?-i:[A-G])(?:#|♯|b|♭)?)\s+(major|minor)\b", re.IGNORECASE)
 METER_PATTERN = re.compile(r"\b(\d{1,2})\s*/\s*(\d{1,2})\b")
+# classifier-free guidance of prompt_pieces (1 = none): chosen with benchmarks/obedience.py
+GUIDANCE = 1.5
 
 
 @dataclass
@@ -262,7 +265,8 @@ def _check_combinations(values, chosen, prompt):
 
 def prompt_pieces(model, tokenizer, prompt: Prompt, n_tokens: int = 256, *, n_pieces: int = 1,
                   temperature: float = 1.0, top_k: int | None = None, top_p: float | None = None,
-                  seed: int | None = 0, write_meter: bool = True) -> list:
+                  seed: int | None = 0, write_meter: bool = True,
+                  guidance: float = GUIDANCE) -> list:
     """Pieces that follow ``prompt``: its conditions after BOS, its meter written, its tonic applied.
 
     * The conditions open the sequence and stay in view past the context
@@ -273,6 +277,10 @@ def prompt_pieces(model, tokenizer, prompt: Prompt, n_tokens: int = 256, *, n_pi
       ``METER_<meter>`` (``benchmarks/obedience.py`` measures both).
     * The model writes with the tonic C; a requested tonic moves each piece
       by the smallest shift (at most 6 semitones down or 5 up).
+    * ``guidance`` (:data:`GUIDANCE` by default; 1 = none): classifier-free
+      guidance (:func:`helpers.sampling.sample`), the model's logits pushed
+      away from those of the same piece written with no conditions (a
+      prompt with no conditions has nothing to push with, and is not guided).
 
     Sampling follows the tokenizer's grammar; the settings are those of
     :func:`helpers.sampling.sample`.
@@ -290,7 +298,8 @@ def prompt_pieces(model, tokenizer, prompt: Prompt, n_tokens: int = 256, *, n_pi
     written = tokenizer.vocab.ids(["BAR", f"TIMESIG_{meter}"]) if meter and write_meter else []
     new = sample(model, head + written, max(n_tokens - len(written), 1), temperature=temperature,
                  top_k=top_k, top_p=top_p, n_pieces=n_pieces, seed=seed, eos_id=EOS_ID,
-                 allowed=grammar_for(tokenizer), keep_prefix=len(head))
+                 allowed=grammar_for(tokenizer), keep_prefix=len(head),
+                 guidance=guidance if prompt.conditions else 1.0, unprompted=[BOS_ID] + written)
     pieces = [tokenizer.decode(head + written + ids) for ids in new]
     if prompt.key:
         pieces = [transpose(piece, -tonic_shift(prompt.key)) for piece in pieces]
@@ -300,7 +309,7 @@ def prompt_pieces(model, tokenizer, prompt: Prompt, n_tokens: int = 256, *, n_pi
 def generate_from_prompt(model, tokenizer, text: str, n_tokens: int = 256, *, n_pieces: int = 1,
                          temperature: float = 1.0, top_k: int | None = None,
                          top_p: float | None = None, seed: int | None = 0,
-                         show: bool = True) -> tuple[Prompt, list]:
+                         guidance: float = GUIDANCE, show: bool = True) -> tuple[Prompt, list]:
     """Parse ``text``, show what was understood, and generate ``n_pieces`` pieces that follow it.
 
     A prompt with problems (contradictions) raises ValueError listing them.
@@ -311,7 +320,8 @@ def generate_from_prompt(model, tokenizer, text: str, n_tokens: int = 256, *, n_
     if show:
         print(prompt.explain())
     pieces = prompt_pieces(model, tokenizer, prompt, n_tokens, n_pieces=n_pieces,
-                           temperature=temperature, top_k=top_k, top_p=top_p, seed=seed)
+                           temperature=temperature, top_k=top_k, top_p=top_p, seed=seed,
+                           guidance=guidance)
     return prompt, pieces
 
 

@@ -128,3 +128,29 @@ def test_a_named_meter_is_written_as_the_first_bars_time_signature():
     chosen = prompt_pieces(model, tokenizer, prompt, 30, n_pieces=6, seed=0, write_meter=False)
     assert {piece_meter(p) for p in chosen} != {"9/8"}      # an untrained model does not obey
 
+
+
+def test_guidance_runs_the_piece_again_without_its_conditions_but_with_its_meter():
+    from helpers.models import Transformer, TransformerConfig
+    from helpers.sampling import sample
+    from helpers.tokenizers import BOS_ID, EOS_ID
+    from helpers.tokenizers.grammar import grammar_for
+
+    tokenizer = conditioned_tokenizer()
+    torch.manual_seed(2)
+    model = Transformer(TransformerConfig(vocab_size=len(tokenizer.vocab), n_layer=1, n_head=2,
+                                          n_embd=16, block_size=64))
+    prompt = parse_prompt("a slip jig in 9/8, in C")
+    written = tokenizer.vocab.ids(["BAR", "TIMESIG_9/8"])
+    # guidance 0 counts only the unprompted run: BOS and the written meter, no conditions
+    free = sample(model, [BOS_ID] + written, 40, n_pieces=3, seed=5, eos_id=EOS_ID,
+                  allowed=grammar_for(tokenizer), keep_prefix=1)
+    pieces = prompt_pieces(model, tokenizer, prompt, 42, n_pieces=3, seed=5, guidance=0)
+    expected = [tokenizer.decode([BOS_ID] + tokenizer.condition_ids(prompt.conditions) + written + ids)
+                for ids in free]
+    assert [list(p.notes) for p in pieces] == [list(p.notes) for p in expected]
+    plain = prompt_pieces(model, tokenizer, prompt, 42, n_pieces=3, seed=5, guidance=1)
+    strong = prompt_pieces(model, tokenizer, prompt, 42, n_pieces=3, seed=5, guidance=3)
+    assert [list(p.notes) for p in plain] != [list(p.notes) for p in strong]
+    with pytest.raises(ValueError, match="guidance"):
+        prompt_pieces(model, tokenizer, prompt, 42, guidance=-0.5)

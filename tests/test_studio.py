@@ -20,7 +20,7 @@ import ipywidgets
 import pytest
 
 from helpers.music import melody
-from helpers.prompt import parse_prompt
+from helpers.prompt import GUIDANCE, parse_prompt
 from helpers.studio import LIMITS, SOURCES, Studio, StudioSettings, limit_problem, token_models
 from helpers.studio_library import ENV_VAR, Entry, Library, library_folder, next_name
 from helpers.studio_view import MAX_LISTED, uploaded_file
@@ -237,6 +237,7 @@ def test_a_model_that_reads_prompts_gets_the_prompts_conditions(studio):
     studio.prompt.value = "a slow air in E minor"
     made = studio.generate()
     assert [e.record["conditions"] for e in made] == [parse_prompt("a slow air in E minor").conditions] * 2
+    assert [e.record["guidance"] for e in made] == [GUIDANCE] * 2      # recorded, to make it again
     assert said(studio) == ""
 
 
