@@ -15,6 +15,16 @@ without them and pushing the next-token logits away from that run.
 import torch
 
 
+def guided_logits(prompted: torch.Tensor, free: torch.Tensor, guidance: float) -> torch.Tensor:
+    """Classifier-free guidance (lesson 9): ``free + guidance * (prompted - free)``, a new tensor.
+
+    ``prompted`` and ``free`` are the next-token logits of the same piece
+    read with and without the prompt's conditions; 1 gives ``prompted``, 0 ``free``.
+    Example: ``guided_logits(torch.tensor([2.0, 0.0]), torch.tensor([1.0, 1.0]), 2.0)`` -> ``tensor([3., -1.])``
+    """
+    return free + guidance * (prompted - free)
+
+
 def check_sampling_args(temperature: float, top_k: int | None, top_p: float | None,
                         vocab_size: int) -> None:
     """Raise ValueError for settings that have no meaning.
@@ -143,7 +153,7 @@ def _sample(model, prompt, n_tokens, temperature, top_k, top_p, n_pieces, seed, 
     for _ in range(n_tokens):
         logits = run.logits.float()
         if guide:
-            logits = free.logits.float() + guidance * (logits - free.logits.float())
+            logits = guided_logits(logits, free.logits.float(), guidance)
         next_ids = _draw(logits, run.history, allowed, temperature, top_k, top_p, generator)
         for b, token in enumerate(next_ids):
             if ends[b] is None and token == eos_id:

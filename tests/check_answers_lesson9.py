@@ -7,10 +7,12 @@ piece of text its hint must contain. tests/test_prompt_checks.py runs them.
 import random
 
 import numpy as np
+import torch
 
 from helpers.keys import KRUMHANSL_MAJOR, KRUMHANSL_MINOR, pitch_class
 from helpers.obedience import confusion_counts
 from helpers.prompt import key_from_words
+from helpers.sampling import guided_logits
 
 
 # --- prompt-key-words ---------------------------------------------------------------
@@ -147,11 +149,19 @@ def _confusion_sorting(asked, found, labels):
     return confusion_counts(asked, found, labels)
 
 
+# --- prompt-guidance -------------------------------------------------------------------
+
+def _guided_in_place(prompted, free, guidance):
+    free += guidance * (prompted - free)
+    return free
+
+
 RIGHT = {
     "prompt-key-words": key_from_words,
     "prompt-key-correlations": _correlations,
     "prompt-drop-conditions": _drop,
     "prompt-confusion": confusion_counts,
+    "prompt-guidance": guided_logits,
 }
 
 ALSO_RIGHT = {
@@ -159,6 +169,8 @@ ALSO_RIGHT = {
     "prompt-key-correlations": [_correlations_rolling_the_profile],
     "prompt-drop-conditions": [_drop_loop, lambda c, p, rng: [x for x, r in zip(c, [rng.random() for _ in c]) if r >= p]],
     "prompt-confusion": [_confusion_loops],
+    "prompt-guidance": [lambda p, f, g: g * p + (1 - g) * f, lambda p, f, g: torch.lerp(f, p, g),
+                        lambda p, f, g: f.add(p - f, alpha=g), lambda p, f, g: (f + g * (p - f)).double()],
 }
 
 WRONG = {
@@ -196,5 +208,16 @@ WRONG = {
         (_confusion_crashes, "raised ValueError"),
         (lambda a, f, labels: confusion_counts(a, f, labels)[:, :max(1, len(labels) - 1)], "shape"),
         (_confusion_sorting, "changed its input"),
+    ],
+    "prompt-guidance": [
+        (lambda p, f, g: p + g * (p - f), "start from the free logits"),
+        (lambda p, f, g: f + g * (f - p), "prompted - free, not free - prompted"),
+        (lambda p, f, g: g * (p - f), "add the free logits"),
+        (lambda p, f, g: torch.softmax(f + g * (p - f), dim=-1), "no softmax"),
+        (_guided_in_place, "changed its input"),
+        (lambda p, f, g: (f + g * (p - f)).tolist(), "should be a torch tensor"),
+        (lambda p, f, g: p, "expected"),
+        (lambda p, f, g: (f + g * (p - f)).round(), "expected"),
+        (lambda p, f, g: (f + g * (p - f)).flatten(), "shape"),
     ],
 }

@@ -8,7 +8,10 @@
   statistics over thousands of calls (each condition kept with probability
   1 - p, independently, in order, from the ``rng`` it is given);
 * ``prompt-confusion``: the counts behind a confusion matrix, compared with
-  :func:`helpers.obedience.confusion_counts`.
+  :func:`helpers.obedience.confusion_counts`;
+* ``prompt-guidance``: classifier-free guidance's mix of two runs' logits,
+  compared with :func:`helpers.sampling.guided_logits` on random logits, one
+  piece or a batch, at guidance 0, 1 and between and beyond.
 """
 
 import math
@@ -18,12 +21,13 @@ import numpy as np
 
 from helpers.check.calling import call, expect_function
 from helpers.check.cases import Case, run_cases
-from helpers.check.compare import expect_list
+from helpers.check.compare import expect_float_tensor, expect_list
 from helpers.check.core import Hint, register
 from helpers.conditioning import condition_tokens
 from helpers.keys import MODE_DEGREES, key_correlations, key_tonic, pitch_class
 from helpers.obedience import confusion_counts
 from helpers.prompt import key_from_words
+from helpers.sampling import guided_logits
 
 SPELLINGS = {0: ["C", "c"], 1: ["C#", "Db", "D flat", "c sharp"], 2: ["D", "d"], 3: ["Eb", "D#", "E flat"],
              4: ["E", "e"], 5: ["F", "f"], 6: ["F#", "Gb", "F sharp", "g flat"], 7: ["G", "g"],
@@ -205,3 +209,43 @@ def check_confusion(answer, rng: random.Random) -> None:
     mistakes = {"rows are what was asked, columns what came out (you have them the other way)":
                 lambda a, f, labels: confusion_counts(f, a, labels)}
     run_cases(answer, "confusion_counts", cases, confusion_counts, compare, mistakes)
+
+
+@register("prompt-guidance")
+def check_guidance(answer, rng: random.Random) -> None:
+    """Lesson 9, exercise 5: ``guided_logits(prompted, free, guidance)``. Example: ``check("prompt-guidance", guided_logits)``"""
+    import torch
+
+    expect_function(answer, "guided_logits")
+
+    def compare(got, expected, case):
+        expect_float_tensor(got, tuple(expected.shape), "the guided logits")
+        if not torch.allclose(got.double(), expected.double(), rtol=1e-4, atol=1e-4):
+            raise Hint(f"expected {_rounded(expected)}, got {_rounded(got)}.")
+
+    generator = torch.Generator().manual_seed(rng.randrange(2 ** 31))
+
+    def logits(*shape):
+        return torch.randn(*shape, generator=generator) * 3
+
+    prompted, free = torch.tensor([2.0, 0.0, -1.0]), torch.tensor([1.0, 1.0, 0.0])
+    cases = [Case((prompted, free, 1.0), "guidance 1: the prompted logits"),
+             Case((prompted, free, 0.0), "guidance 0: the free logits"),
+             Case((prompted, free, 2.0), "guidance 2: twice as far from the free logits"),
+             Case((logits(2, 4), logits(2, 4), 1.5), "a batch of 2 pieces")]
+    for _ in range(8):
+        shape = rng.choice([(5,), (3, 6), (1, 8)])
+        cases.append(Case((logits(*shape), logits(*shape), rng.choice([0.5, 1.5, 2.0, 3.0, 7.5]))))
+    mistakes = {"start from the free logits and add guidance x (prompted - free)":
+                lambda p, f, g: p + g * (p - f),
+                "the step goes from the free logits towards the prompted ones: prompted - free, not free - prompted":
+                lambda p, f, g: f + g * (f - p),
+                "add the free logits to the scaled difference":
+                lambda p, f, g: g * (p - f),
+                "return logits, not probabilities: no softmax":
+                lambda p, f, g: torch.softmax(guided_logits(p, f, g), dim=-1)}
+    run_cases(answer, "guided_logits", cases, guided_logits, compare, mistakes)
+
+
+def _rounded(tensor) -> list:
+    return [round(float(x), 3) for x in tensor.flatten()][:8]
