@@ -10,6 +10,15 @@ from helpers.prompt import (TYPE_METERS, TYPE_REGIONS, describe_conditions, gene
                             parse_prompt, prompt_pieces)
 
 
+def tiny_model(tokenizer, seed: int):
+    """An untrained one-layer Transformer for the conditioned tokens: the code paths, not the music."""
+    from helpers.models import Transformer, TransformerConfig
+
+    torch.manual_seed(seed)
+    return Transformer(TransformerConfig(vocab_size=len(tokenizer.vocab), n_layer=1, n_head=2,
+                                         n_embd=16, block_size=64))
+
+
 @pytest.mark.parametrize("text, conditions, key", [
     ("a fast Irish jig in D", ["REGION_irish", "TYPE_jig", "MODE_major", "DENSITY_high"], "D"),
     ("slow waltz in A minor", ["TYPE_waltz", "MODE_minor", "DENSITY_low"], "Am"),
@@ -94,12 +103,8 @@ def test_the_type_tables_match_the_corpus():
 
 
 def test_generate_from_prompt_passes_every_setting_and_moves_to_the_tonic(capsys):
-    from helpers.models import Transformer, TransformerConfig
-
     tokenizer = conditioned_tokenizer()
-    torch.manual_seed(0)
-    model = Transformer(TransformerConfig(vocab_size=len(tokenizer.vocab), n_layer=1, n_head=2,
-                                          n_embd=16, block_size=64))
+    model = tiny_model(tokenizer, seed=0)
     settings = dict(n_pieces=3, temperature=0.8, top_k=20, top_p=0.95, seed=1)
     prompt, pieces = generate_from_prompt(model, tokenizer, "a fast jig in 6/8, in D", 40, **settings)
     assert len(pieces) == 3 and prompt.conditions == ["TYPE_jig", "METER_6/8", "MODE_major", "DENSITY_high"]
@@ -115,13 +120,10 @@ def test_generate_from_prompt_passes_every_setting_and_moves_to_the_tonic(capsys
 
 
 def test_a_named_meter_is_written_as_the_first_bars_time_signature():
-    from helpers.models import Transformer, TransformerConfig
     from helpers.obedience import piece_meter
 
     tokenizer = conditioned_tokenizer()
-    torch.manual_seed(1)
-    model = Transformer(TransformerConfig(vocab_size=len(tokenizer.vocab), n_layer=1, n_head=2,
-                                          n_embd=16, block_size=64))
+    model = tiny_model(tokenizer, seed=1)
     prompt = parse_prompt("a slip jig in 9/8")
     written = prompt_pieces(model, tokenizer, prompt, 30, n_pieces=6, seed=0)
     assert [piece_meter(p) for p in written] == ["9/8"] * 6
@@ -131,15 +133,12 @@ def test_a_named_meter_is_written_as_the_first_bars_time_signature():
 
 
 def test_guidance_runs_the_piece_again_without_its_conditions_but_with_its_meter():
-    from helpers.models import Transformer, TransformerConfig
     from helpers.sampling import sample
     from helpers.tokenizers import BOS_ID, EOS_ID
     from helpers.tokenizers.grammar import grammar_for
 
     tokenizer = conditioned_tokenizer()
-    torch.manual_seed(2)
-    model = Transformer(TransformerConfig(vocab_size=len(tokenizer.vocab), n_layer=1, n_head=2,
-                                          n_embd=16, block_size=64))
+    model = tiny_model(tokenizer, seed=2)
     prompt = parse_prompt("a slip jig in 9/8, in C")
     written = tokenizer.vocab.ids(["BAR", "TIMESIG_9/8"])
     # guidance 0 counts only the unprompted run: BOS and the written meter, no conditions
