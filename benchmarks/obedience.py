@@ -107,12 +107,13 @@ def guidance_run(model, tokenizer, conditions, profiles, n_pieces, n_tokens, tab
     from helpers.token_data import folk_split
 
     prompts = {text: parse_prompt(text) for text in PROMPTS}
+    features = type_features(conditions)
     real = corpus.load_pieces(folk_split()["test"][:200])
     tables = {GUIDANCE: table[table.prompted]}
     for guidance in sorted(set(others) - {GUIDANCE}):
-        tables[guidance] = obedience(model, tokenizer, prompts, type_features(conditions),
-                                     n_pieces=n_pieces, n_tokens=n_tokens, profiles=profiles,
-                                     unprompted=False, guidance=guidance)
+        tables[guidance] = obedience(model, tokenizer, prompts, features, n_pieces=n_pieces,
+                                     n_tokens=n_tokens, profiles=profiles, unprompted=False,
+                                     guidance=guidance)
     print("\n3b. Classifier-free guidance (1 = none): obedience, and Yang & Lerch overlap with 200 "
           "real test tunes\n    (mean over 7 features; pitch range alone), 1 = indistinguishable")
     for guidance in sorted(tables):

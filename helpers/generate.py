@@ -148,7 +148,7 @@ def _load_primer(primer):
         from helpers.corpus import load_piece
         return load_piece(primer)            # a corpus id like "oneills/0001-0050/0001"
     # a NoteSequence, or a file: ReadError naming it if unreadable
-    return as_sequence(primer, "primer (or a corpus id such as 'oneills/0001')")
+    return as_sequence(primer, "primer (or a corpus id such as 'oneills/0001-0050/0001')")
 
 
 def _describe(primer):

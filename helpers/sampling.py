@@ -12,6 +12,8 @@ the prompt's first tokens ask for, by running the same piece a second time
 without them and pushing the next-token logits away from that run.
 """
 
+import numbers
+
 import torch
 
 
@@ -128,7 +130,7 @@ def decoding_threads(n_pieces: int, device) -> int:
 
 def _check_guidance(guidance, unprompted):
     """``(unprompted, guidance)`` for the guided run, checked; None when ``guidance`` is 1."""
-    if not isinstance(guidance, (int, float)) or not guidance >= 0:
+    if isinstance(guidance, bool) or not isinstance(guidance, numbers.Real) or not guidance >= 0:
         raise ValueError(f"guidance must be a number from 0 up (1 = plain sampling), not {guidance!r}")
     if guidance == 1:
         return None

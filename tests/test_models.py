@@ -251,3 +251,13 @@ def test_guided_sampling_past_the_context_keeps_both_heads():
 def test_bad_guidance_is_refused(kwargs, message):
     with pytest.raises(ValueError, match=message):
         sample(tiny("transformer"), [1, 5], 5, **kwargs)
+
+
+def test_guidance_accepts_any_real_number():
+    import numpy as np
+
+    model = tiny("transformer")
+    for guidance in (np.float32(2.0), 2, np.float64(0.5)):
+        assert len(sample(model, [1, 5], 4, seed=0, guidance=guidance, unprompted=[1])[0]) == 4
+    with pytest.raises(ValueError, match="guidance must be a number"):
+        sample(model, [1, 5], 4, guidance=True, unprompted=[1])
