@@ -149,10 +149,14 @@ def find_near_duplicates(ids, melodies, n: int = 24) -> list[list]:
     tells the tunes apart, e.g. O'Neill's "The Maid of Selma" and Ryan's
     "Maid of Selma -- Jig", or the Essen "An cuimhin leat an oíche úd?" and
     O'Neill's "Do You Remember That Night?". ``benchmarks/leaks.py`` counts them.
+    A melody with no steps (one note or none) is nobody's near-duplicate, as
+    in :func:`group_pieces`, which splits the corpus with the same keys.
     Example: ``find_near_duplicates(ids, [corpus.piece_arrays(i) for i in ids])`` -> ``[..., ["oneills/0201-0300/0050", "ryans/MaidOfSelmaJig/1"], ...]``
     """
-    keys = [interval_key(top_line(notes[0], notes[1]), n) for notes in melodies]
-    return find_duplicates(ids, keys)
+    keyed = [(piece_id, interval_key(top_line(notes[0], notes[1]), n))
+             for piece_id, notes in zip(ids, melodies)]
+    keyed = [(piece_id, key) for piece_id, key in keyed if key]
+    return find_duplicates([piece_id for piece_id, _ in keyed], [key for _, key in keyed])
 
 
 def group_pieces(ids, *key_lists) -> list[str]:

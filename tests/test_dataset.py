@@ -148,3 +148,16 @@ def test_the_real_split_keeps_variants_of_a_tune_together():
     selma = ["oneills/0201-0300/0050", "ryans/MaidOfSelmaJig/1"]
     assert near_of[selma[0]] == near_of[selma[1]]
     assert len({split for split in dataset.SPLITS for piece_id in selma if piece_id in splits[split]}) == 1
+
+
+def test_melodies_without_steps_are_nobodys_near_duplicates():
+    one_note = ((60,), (0.0,))
+    other_note = ((67,), (0.0,))
+    silent = ((), ())
+    steps = ((60, 62), (0.0, 1.0))
+    moved = ((65, 67), (0.0, 1.0))
+    notes = [one_note, other_note, silent, steps, moved]
+    assert dataset.find_near_duplicates("abcde", notes) == [["d", "e"]]
+    # the split agrees: empty keys join nothing there either
+    keys = [dataset.interval_key(dataset.top_line(*n)) for n in notes]
+    assert dataset.group_pieces("abcde", keys) == ["a", "b", "c", "d", "d"]
