@@ -1,7 +1,7 @@
 """Answers for the checks of lesson 11: right ones, right ones written differently, wrong ones.
 
 The same layout as check_answers_lesson9.py: each wrong answer comes with a
-piece of text its hint must contain. tests/test_evaluation_checks.py runs them.
+piece of text its hint must contain. tests/test_check.py runs them.
 """
 
 import math

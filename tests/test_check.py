@@ -57,6 +57,15 @@ def test_each_check_meets_at_least_five_wrong_answers(exercise):
     assert len(WRONG[exercise]) >= 5
 
 
+# lessons 9-12 were written with wrong answers of at least four kinds (four different hints)
+VARIED = [exercise for catalogue in (lesson9, lesson10, lesson11, lesson12) for exercise in catalogue.WRONG]
+
+
+@pytest.mark.parametrize("exercise", sorted(VARIED))
+def test_later_lessons_wrong_answers_are_of_at_least_four_kinds(exercise):
+    assert len({text for _, text in WRONG[exercise]}) >= 4
+
+
 @pytest.mark.parametrize("exercise", sorted(RIGHT))
 def test_right_answer_passes_on_several_seeds(exercise):
     for seed in SEEDS:

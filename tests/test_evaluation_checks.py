@@ -1,9 +1,10 @@
-"""Lesson 11's checks accept right answers and reject wrong ones with a specific hint.
+"""Lesson 11's checks: the numbers their answers may return, and their reference functions.
 
-The answers are in check_answers_lesson11.py, laid out like the catalogues
-tests/test_check.py reads, so that they can join them. The reference
-functions behind the checks are tested here too, against independent ways
-of computing the same numbers.
+The answers are in check_answers_lesson11.py, one of the catalogues
+tests/test_check.py runs (right, written differently, wrong with its hint,
+stubs, crashes). Here: results that are strange *numbers* (nan, inf) get a
+hint, and the reference functions behind the checks agree with independent
+ways of computing the same numbers.
 """
 
 import math
@@ -18,54 +19,6 @@ import helpers.check.evaluation  # noqa: F401  (registers the lesson's checks)
 from helpers.jsb import PROB_CLIP, bernoulli_nll, frame_nll_from_probs
 from helpers.metrics import MelodyIndex, histogram_overlap, kde, longest_shared_run, overlap_area
 from helpers.models.frames import FrameModel, FrameModelConfig, frame_nll
-
-SEEDS = (0, 1, 2, 3)
-
-
-def stub(*args, **kwargs):
-    raise NotImplementedError("Exercise 1: write it")
-
-
-@pytest.mark.parametrize("exercise", sorted(lesson11.RIGHT))
-def test_right_answer_passes_on_several_seeds(exercise):
-    for seed in SEEDS:
-        result = run_check(exercise, lesson11.RIGHT[exercise], seed=seed)
-        assert result.passed, f"seed {seed}: {result.message}"
-
-
-@pytest.mark.parametrize("exercise,index", [(e, i) for e in sorted(lesson11.ALSO_RIGHT)
-                                            for i in range(len(lesson11.ALSO_RIGHT[e]))])
-def test_right_answers_written_differently_pass(exercise, index):
-    for seed in SEEDS[:2]:
-        result = run_check(exercise, lesson11.ALSO_RIGHT[exercise][index], seed=seed)
-        assert result.passed, f"seed {seed}: {result.message}"
-
-
-@pytest.mark.parametrize("exercise", sorted(lesson11.WRONG))
-def test_each_check_meets_at_least_five_wrong_answers_of_different_kinds(exercise):
-    answers = lesson11.WRONG[exercise]
-    assert len(answers) >= 5 and len({text for _, text in answers}) >= 4
-
-
-@pytest.mark.parametrize("exercise,index", [(e, i) for e in sorted(lesson11.WRONG)
-                                            for i in range(len(lesson11.WRONG[e]))])
-def test_wrong_answer_is_rejected_with_its_hint(exercise, index):
-    answer, expected_text = lesson11.WRONG[exercise][index]
-    for seed in SEEDS[:2]:
-        result = run_check(exercise, answer, seed=seed)
-        assert result.status == "wrong", f"seed {seed}: {result.status}: {result.message}"
-        assert expected_text in result.message, f"seed {seed}: {result.message}"
-        assert "Traceback" not in result.message
-
-
-@pytest.mark.parametrize("exercise", sorted(lesson11.RIGHT))
-def test_stub_not_done_crashes_and_non_functions_get_hints(exercise):
-    assert run_check(exercise, stub, seed=0).status == "not done"
-    for answer in (5, None, "overlap"):
-        result = run_check(exercise, answer, seed=0)
-        assert result.status == "wrong" and "Pass the function itself" in result.message
-    result = run_check(exercise, lambda *args: 1 / 0, seed=0)
-    assert result.status == "wrong" and "ZeroDivisionError" in result.message
 
 
 @pytest.mark.parametrize("exercise", sorted(lesson11.RIGHT))
