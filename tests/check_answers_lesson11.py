@@ -102,11 +102,8 @@ def _overlap_normalising_in_place(p, q):
 
 # --- eval-shared-run ------------------------------------------------------------------
 
-def _run_loops(piece, tune):
-    if not piece or not tune:
-        return 0
-    a = [y - x for x, y in zip(piece, piece[1:])]
-    b = [y - x for x, y in zip(tune, tune[1:])]
+def _common_run(a, b):
+    """The longest run of equal items that a and b share, by plain loops."""
     best = 0
     for i in range(len(a)):
         for j in range(len(b)):
@@ -114,7 +111,14 @@ def _run_loops(piece, tune):
             while i + k < len(a) and j + k < len(b) and a[i + k] == b[j + k]:
                 k += 1
             best = max(best, k)
-    return best + 1
+    return best
+
+
+def _run_loops(piece, tune):
+    if not piece or not tune:
+        return 0
+    steps = [y - x for x, y in zip(piece, piece[1:])]
+    return _common_run(steps, [y - x for x, y in zip(tune, tune[1:])]) + 1
 
 
 def _run_by_strings(piece, tune):
@@ -136,26 +140,11 @@ def _run_intervals(piece, tune):
 
 
 def _run_plus_one_always(piece, tune):
-    a, b = np.diff(piece), np.diff(tune)
-    best = 0
-    for i in range(len(a)):
-        for j in range(len(b)):
-            k = 0
-            while i + k < len(a) and j + k < len(b) and a[i + k] == b[j + k]:
-                k += 1
-            best = max(best, k)
-    return best + 1
+    return _common_run(np.diff(piece), np.diff(tune)) + 1
 
 
 def _run_pitches(piece, tune):
-    best = 0
-    for i in range(len(piece)):
-        for j in range(len(tune)):
-            k = 0
-            while i + k < len(piece) and j + k < len(tune) and piece[i + k] == tune[j + k]:
-                k += 1
-            best = max(best, k)
-    return best
+    return _common_run(piece, tune)
 
 
 def _run_abs_intervals(piece, tune):
