@@ -31,7 +31,8 @@ def train_frames(model: FrameModel, train_rolls: list, valid_rolls: list, cfg: "
     from tqdm.auto import tqdm
 
     from helpers.checkpoints import save_checkpoint
-    from helpers.training import TrainState, record_evaluation, learning_rate, pick_device, seed_everything
+    from helpers.training import (TrainState, learning_rate, pick_device, record_evaluation, seed_everything,
+                                  stop_reason)
 
     device, out_dir = pick_device(cfg.device), Path(out_dir)
     seed_everything(cfg.seed)
@@ -67,11 +68,9 @@ def train_frames(model: FrameModel, train_rolls: list, valid_rolls: list, cfg: "
                 save_checkpoint(out_dir / "best.pt", model, REPRESENTATION, info)
             losses = []
             bar.set_postfix(valid=f"{valid:.3f}")
-            if state.bad_evals >= cfg.patience:
-                print(f"early stop at step {state.step}: no improvement in {cfg.patience} evaluations")
-                break
-            if cfg.max_minutes and time.monotonic() - started > 60 * cfg.max_minutes:
-                print(f"time limit of {cfg.max_minutes} minutes reached at step {state.step}")
+            reason = stop_reason(state, cfg, started)
+            if reason:
+                print(reason)
                 break
     finally:
         bar.close()
@@ -84,11 +83,6 @@ def load_frame_model(path: "str | Path", expected_sha256: str | None = None, dev
 
     Example: ``model = load_frame_model("output/jsb/best.pt")``
     """
-    from helpers.checkpoints import CheckpointError, read_checkpoint
+    from helpers.checkpoints import read_model
 
-    payload = read_checkpoint(path, expected_sha256)
-    if payload.get("kind") != FrameModel.kind:
-        raise CheckpointError(f"{path}: a {payload.get('kind')!r} checkpoint, not a frame model")
-    model = FrameModel(FrameModelConfig(**payload["config"]))
-    model.load_state_dict(payload["model"])
-    return model.to(device).eval()
+    return read_model(path, FrameModel, FrameModelConfig, "a frame model", expected_sha256).to(device)

@@ -199,11 +199,9 @@ def train(model, train_ids: torch.Tensor, valid_ids: torch.Tensor, cfg: TrainCon
         bar.set_postfix(valid=f"{valid:.3f}")
         if live:
             live.update(state.history)
-        if state.bad_evals >= cfg.patience:
-            print(f"early stop at step {state.step}: no improvement in {cfg.patience} evaluations")
-            break
-        if cfg.max_minutes and time.monotonic() - started > 60 * cfg.max_minutes:
-            print(f"time limit of {cfg.max_minutes} minutes reached at step {state.step}")
+        reason = stop_reason(state, cfg, started)
+        if reason:
+            print(reason)
             break
     bar.close()
     return state.history
@@ -240,6 +238,19 @@ def record_evaluation(state: TrainState, train_loss: float, valid_loss: float, l
         return True
     state.bad_evals += 1
     return False
+
+
+def stop_reason(state: TrainState, cfg: TrainConfig, started: float) -> str | None:
+    """Why training stops after this evaluation (early stopping, the time limit), or None to go on.
+
+    ``started``: ``time.monotonic()`` when training began.
+    Example: ``stop_reason(state, cfg, started)`` -> ``"early stop at step 350: no improvement in 5 evaluations"``
+    """
+    if state.bad_evals >= cfg.patience:
+        return f"early stop at step {state.step}: no improvement in {cfg.patience} evaluations"
+    if cfg.max_minutes and time.monotonic() - started > 60 * cfg.max_minutes:
+        return f"time limit of {cfg.max_minutes} minutes reached at step {state.step}"
+    return None
 
 
 def _resume_state(optimizer, generator: torch.Generator, state: TrainState) -> dict:
