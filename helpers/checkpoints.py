@@ -82,6 +82,22 @@ def read_checkpoint(path: str | Path, expected_sha256: str | None = None) -> dic
     return payload
 
 
+def read_model(path: str | Path, model_class, config_class, what: str,
+               expected_sha256: str | None = None):
+    """A model of ``model_class`` rebuilt from a checkpoint of its own ``kind``, in eval mode.
+
+    For the models saved without a tokenizer (the VAE, the frame model); a
+    checkpoint of another kind raises CheckpointError naming ``what`` it should be.
+    Example: ``read_model("output/folk-vae/best.pt", MusicVAE, VAEConfig, "a VAE")``
+    """
+    payload = read_checkpoint(path, expected_sha256)
+    if payload.get("kind") != model_class.kind:
+        raise CheckpointError(f"{path}: a {payload.get('kind')!r} checkpoint, not {what}")
+    model = model_class(config_class(**payload["config"]))
+    model.load_state_dict(payload["model"])
+    return model.eval()
+
+
 def load_checkpoint(path: str | Path, tokenizer_json: str | None = None,
                     expected_sha256: str | None = None, device: str = "cpu"):
     """Rebuild the model stored in a checkpoint. Returns ``(model, payload)``.

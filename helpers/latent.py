@@ -351,14 +351,9 @@ def load_vae_file(path, expected_sha256: str | None = None) -> MusicVAE:
 
     Example: ``model = load_vae_file("output/folk-vae/best.pt")``
     """
-    from helpers.checkpoints import CheckpointError, read_checkpoint
+    from helpers.checkpoints import read_model
 
-    payload = read_checkpoint(path, expected_sha256)
-    if payload.get("kind") != MusicVAE.kind:
-        raise CheckpointError(f"{path}: a {payload.get('kind')!r} checkpoint, not a VAE")
-    model = MusicVAE(VAEConfig(**payload["config"]))
-    model.load_state_dict(payload["model"])
-    return model.eval()
+    return read_model(path, MusicVAE, VAEConfig, "a VAE", expected_sha256)
 
 
 def load_vae(name: str = "folk-vae") -> tuple[MusicVAE, dict]:

@@ -172,3 +172,12 @@ def test_the_shipped_model_beats_the_gru_and_scores_what_its_manifest_says(jsb):
     assert test["frames"] == info["test"]["frames"] == 4725
     assert test["nats_per_frame"] == pytest.approx(info["test"]["nats_per_frame"], abs=2e-3)
     assert test["nats_per_frame"] < 8.54                      # the GRU of Chung et al. 2014
+
+
+def test_load_frame_model_refuses_other_checkpoints(tmp_path):
+    from helpers.checkpoints import CheckpointError, save_checkpoint
+    from helpers.models import LSTMConfig, LSTMModel
+
+    path = save_checkpoint(tmp_path / "lstm.pt", LSTMModel(LSTMConfig(vocab_size=10, n_embd=4, hidden=4)), "{}")
+    with pytest.raises(CheckpointError, match="not a frame model"):
+        load_frame_model(path)
