@@ -299,11 +299,19 @@ def prompt_pieces(model, tokenizer, prompt: Prompt, n_tokens: int = 256, *, n_pi
     new = sample(model, head + written, max(n_tokens - len(written), 1), temperature=temperature,
                  top_k=top_k, top_p=top_p, n_pieces=n_pieces, seed=seed, eos_id=EOS_ID,
                  allowed=grammar_for(tokenizer), keep_prefix=len(head),
-                 guidance=guidance if prompt.conditions else 1.0, unprompted=[BOS_ID] + written)
+                 guidance=applied_guidance(prompt, guidance), unprompted=[BOS_ID] + written)
     pieces = [tokenizer.decode(head + written + ids) for ids in new]
     if prompt.key:
         pieces = [transpose(piece, -tonic_shift(prompt.key)) for piece in pieces]
     return pieces
+
+
+def applied_guidance(prompt: Prompt, guidance: float = GUIDANCE) -> float:
+    """The guidance :func:`prompt_pieces` really uses: ``guidance``, or 1 (none) for a prompt without conditions.
+
+    Example: ``applied_guidance(parse_prompt("a jig"))`` -> ``1.5``; ``applied_guidance(parse_prompt(""))`` -> ``1.0``
+    """
+    return guidance if prompt.conditions else 1.0
 
 
 def generate_from_prompt(model, tokenizer, text: str, n_tokens: int = 256, *, n_pieces: int = 1,

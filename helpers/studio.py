@@ -203,7 +203,7 @@ class Studio:
         return []
 
     def _generate(self, settings: StudioSettings) -> list:
-        from helpers.prompt import GUIDANCE, parse_prompt, prompt_pieces
+        from helpers.prompt import applied_guidance, parse_prompt, prompt_pieces
 
         text = self.prompt.value.strip()
         if not text:
@@ -219,7 +219,7 @@ class Studio:
                      f"choose {PROMPT_MODEL} to have the prompt followed.")
             prompt = parse_prompt("")
         record = {"mode": "generate", "prompt": text, "conditions": prompt.conditions,
-                  "guidance": GUIDANCE if prompt.conditions else 1.0}
+                  "guidance": applied_guidance(prompt)}
         return self._make(settings, record, text, lambda seed: (prompt_pieces(
             model, tokenizer, prompt, settings.n_tokens, n_pieces=1, temperature=settings.temperature,
             seed=seed, guidance=record["guidance"])[0], None))

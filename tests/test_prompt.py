@@ -153,3 +153,11 @@ def test_guidance_runs_the_piece_again_without_its_conditions_but_with_its_meter
     assert [list(p.notes) for p in plain] != [list(p.notes) for p in strong]
     with pytest.raises(ValueError, match="guidance"):
         prompt_pieces(model, tokenizer, prompt, 42, guidance=-0.5)
+
+
+def test_a_prompt_without_conditions_is_not_guided():
+    from helpers.prompt import GUIDANCE, applied_guidance
+
+    assert applied_guidance(parse_prompt("a jig")) == GUIDANCE
+    assert applied_guidance(parse_prompt("a jig"), 2.0) == 2.0
+    assert applied_guidance(parse_prompt("")) == 1.0
